@@ -1,0 +1,182 @@
+//! What the counter display says, as plain data with plain methods (no GTK).
+//!
+//! Numbers arrive whenever the worker reports them; the display changes only on a
+//! refresh, like the seed's `update_label`. The newest number always stays readable;
+//! "Queue is empty!" is a status beside it, not a replacement for it.
+
+use crate::settings::Backend;
+
+/// What the last refresh found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// No refresh has found a number yet.
+    Waiting,
+    /// A new number arrived since the refresh before.
+    Fresh,
+    /// Nothing new arrived since the refresh before: the seed's "Queue is empty!".
+    QueueEmpty,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelState {
+    backend: Backend,
+    running: bool,
+    newest: Option<u64>,
+    arrived_since_refresh: bool,
+    shown: Option<u64>,
+    freshness: Freshness,
+}
+
+impl LabelState {
+    pub fn new(backend: Backend, running: bool) -> Self {
+        Self {
+            backend,
+            running,
+            newest: None,
+            arrived_since_refresh: false,
+            shown: None,
+            freshness: Freshness::Waiting,
+        }
+    }
+
+    /// The worker reported `number`; it shows at the next refresh.
+    pub fn receive(&mut self, number: u64) {
+        self.newest = Some(number);
+        self.arrived_since_refresh = true;
+    }
+
+    /// The GUI timer fired: show the newest number, or say the queue was empty.
+    pub fn refresh(&mut self) {
+        if self.arrived_since_refresh {
+            self.shown = self.newest;
+            self.freshness = Freshness::Fresh;
+        } else if self.shown.is_some() {
+            self.freshness = Freshness::QueueEmpty;
+        }
+        self.arrived_since_refresh = false;
+    }
+
+    /// The worker confirmed a reset: the next number it sends is 0.
+    pub fn clear(&mut self) {
+        *self = Self::new(self.backend, self.running);
+    }
+
+    /// Running or paused; a paused display shows the newest number at once.
+    pub fn set_running(&mut self, running: bool) {
+        self.running = running;
+        if !running && self.arrived_since_refresh {
+            self.refresh();
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        self.running
+    }
+
+    pub fn shown(&self) -> Option<u64> {
+        self.shown
+    }
+
+    pub fn freshness(&self) -> Freshness {
+        self.freshness
+    }
+
+    /// The big line: "Number in thread: 7".
+    pub fn headline(&self) -> String {
+        match self.shown {
+            Some(number) => format!("Number in {}: {number}", self.backend.noun()),
+            None => "No number yet".to_owned(),
+        }
+    }
+
+    /// The small line under it.
+    pub fn status(&self) -> &'static str {
+        match (self.running, self.freshness) {
+            (false, Freshness::Waiting) => "Press Start to count",
+            (false, _) => "Paused",
+            (true, Freshness::Waiting) => "Waiting for the first number…",
+            (true, Freshness::Fresh) => "Counting",
+            (true, Freshness::QueueEmpty) => "Queue is empty!",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn running() -> LabelState {
+        LabelState::new(Backend::Thread, true)
+    }
+
+    #[test]
+    fn starts_waiting_without_a_number() {
+        let state = running();
+        assert_eq!(state.headline(), "No number yet");
+        assert_eq!(state.status(), "Waiting for the first number…");
+    }
+
+    #[test]
+    fn a_number_shows_only_at_the_next_refresh() {
+        let mut state = running();
+        state.receive(0);
+        assert_eq!(state.headline(), "No number yet");
+        state.refresh();
+        assert_eq!(state.headline(), "Number in thread: 0");
+        assert_eq!(state.freshness(), Freshness::Fresh);
+    }
+
+    #[test]
+    fn refresh_shows_the_newest_of_several_numbers() {
+        let mut state = running();
+        for number in 0..5 {
+            state.receive(number);
+        }
+        state.refresh();
+        assert_eq!(state.shown(), Some(4));
+    }
+
+    #[test]
+    fn empty_refresh_says_queue_is_empty_and_keeps_the_number_readable() {
+        let mut state = running();
+        state.receive(3);
+        state.refresh();
+        state.refresh();
+        assert_eq!(state.status(), "Queue is empty!");
+        assert_eq!(state.headline(), "Number in thread: 3");
+    }
+
+    #[test]
+    fn empty_refresh_before_any_number_keeps_waiting() {
+        let mut state = running();
+        state.refresh();
+        assert_eq!(state.freshness(), Freshness::Waiting);
+    }
+
+    #[test]
+    fn pausing_shows_the_newest_number_at_once() {
+        let mut state = running();
+        state.receive(1);
+        state.refresh();
+        state.receive(2);
+        state.set_running(false);
+        assert_eq!(state.headline(), "Number in thread: 2");
+        assert_eq!(state.status(), "Paused");
+    }
+
+    #[test]
+    fn clear_forgets_numbers_but_keeps_running() {
+        let mut state = running();
+        state.receive(9);
+        state.refresh();
+        state.clear();
+        assert_eq!(state.headline(), "No number yet");
+        assert!(state.running());
+    }
+
+    #[test]
+    fn paused_before_any_number_invites_to_start() {
+        let state = LabelState::new(Backend::Thread, false);
+        assert_eq!(state.status(), "Press Start to count");
+    }
+}

@@ -1,0 +1,161 @@
+//! The knobs a run is started with: backend and delays, validated once at the edge.
+//!
+//! Everything here is plain data; the command line and (later) Preferences build it,
+//! the components only read it.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Where the worker's work runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Backend {
+    /// A Relm4 `Worker` on its own thread inside the app's process.
+    #[default]
+    Thread,
+}
+
+impl Backend {
+    /// The word the label uses: "Number in thread: 3".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Backend::Thread => "thread",
+        }
+    }
+}
+
+/// Longest delay accepted anywhere: an hour. Longer is a typo, not a wish.
+pub const MAX_DELAY_SECONDS: f64 = 3600.0;
+/// The GUI cannot usefully refresh faster than this (100 times a second).
+pub const MIN_GUI_DELAY_SECONDS: f64 = 0.01;
+
+/// Why a delay was refused; the message is shown to the user as it is.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DelayError {
+    #[error("'{0}' is not a number of seconds")]
+    NotANumber(String),
+    #[error("{0} is not a finite number of seconds")]
+    NotFinite(String),
+    #[error("{value} s is out of range: use {min} to {max} seconds")]
+    OutOfRange { value: String, min: f64, max: f64 },
+}
+
+/// A validated delay between two events, in seconds as the user typed it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Delay(Duration);
+
+impl Delay {
+    /// Parses seconds ("1", "0.25") and checks them against `min..=MAX_DELAY_SECONDS`.
+    pub fn parse_seconds(text: &str, min: f64) -> Result<Self, DelayError> {
+        let trimmed = text.trim();
+        let seconds: f64 = trimmed
+            .parse()
+            .map_err(|_| DelayError::NotANumber(text.to_owned()))?;
+        if !seconds.is_finite() {
+            return Err(DelayError::NotFinite(trimmed.to_owned()));
+        }
+        if !(min..=MAX_DELAY_SECONDS).contains(&seconds) {
+            return Err(DelayError::OutOfRange {
+                value: trimmed.to_owned(),
+                min,
+                max: MAX_DELAY_SECONDS,
+            });
+        }
+        Ok(Self(Duration::from_secs_f64(seconds)))
+    }
+
+    /// A delay for the worker: 0 means as fast as it can.
+    pub fn worker(text: &str) -> Result<Self, DelayError> {
+        Self::parse_seconds(text, 0.0)
+    }
+
+    /// A delay between two GUI refreshes.
+    pub fn gui(text: &str) -> Result<Self, DelayError> {
+        Self::parse_seconds(text, MIN_GUI_DELAY_SECONDS)
+    }
+
+    pub fn duration(self) -> Duration {
+        self.0
+    }
+}
+
+impl fmt::Display for Delay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} s", self.0.as_secs_f64())
+    }
+}
+
+/// What the window starts with.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RunSettings {
+    pub backend: Backend,
+    /// Time between two numbers; the seed's WORKER_DELAY.
+    pub worker_delay: Delay,
+    /// Time between two label refreshes; the seed's GUI_DELAY.
+    pub gui_delay: Delay,
+}
+
+impl Default for RunSettings {
+    fn default() -> Self {
+        Self {
+            backend: Backend::Thread,
+            worker_delay: Delay(Duration::from_secs(1)),
+            gui_delay: Delay(Duration::from_millis(500)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_delays_are_the_defaults() {
+        let settings = RunSettings::default();
+        assert_eq!(settings.worker_delay.duration(), Duration::from_secs(1));
+        assert_eq!(settings.gui_delay.duration(), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn worker_delay_accepts_zero_and_fractions() {
+        assert_eq!(Delay::worker("0").unwrap().duration(), Duration::ZERO);
+        assert_eq!(
+            Delay::worker(" 0.25 ").unwrap().duration(),
+            Duration::from_millis(250)
+        );
+    }
+
+    #[test]
+    fn hostile_delays_are_refused_with_a_reason() {
+        for text in ["", "abc", "1s", "0x10", "--1"] {
+            assert!(
+                matches!(Delay::worker(text), Err(DelayError::NotANumber(_))),
+                "{text}"
+            );
+        }
+        for text in ["NaN", "inf", "-inf", "1e400"] {
+            assert!(
+                matches!(Delay::worker(text), Err(DelayError::NotFinite(_))),
+                "{text}"
+            );
+        }
+        for text in ["-1", "-0.001", "3600.5", "1e12"] {
+            assert!(
+                matches!(Delay::worker(text), Err(DelayError::OutOfRange { .. })),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn gui_delay_must_leave_the_main_loop_time_to_breathe() {
+        assert!(Delay::gui("0").is_err());
+        assert!(Delay::gui("0.001").is_err());
+        assert!(Delay::gui("0.01").is_ok());
+    }
+
+    #[test]
+    fn out_of_range_message_names_the_limits() {
+        let message = Delay::worker("-2").unwrap_err().to_string();
+        assert_eq!(message, "-2 s is out of range: use 0 to 3600 seconds");
+    }
+}

@@ -1,0 +1,228 @@
+//! The command line: what the user typed, turned into validated settings, or one line
+//! saying what is wrong.
+
+use std::ffi::OsString;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use offload_components::settings::{Backend, Delay, RunSettings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "offload",
+    version,
+    about = "Heavy work in the background, a window that never freezes, and a clean stop",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    window: WindowArgs,
+}
+
+#[derive(Debug, clap::Args)]
+struct WindowArgs {
+    /// Seconds between two numbers (0: as fast as it can)
+    #[arg(long, value_name = "SECONDS", default_value = "1.0", value_parser = Delay::worker, allow_negative_numbers = true)]
+    worker_delay: Delay,
+    /// Seconds between two label refreshes
+    #[arg(long, value_name = "SECONDS", default_value = "0.5", value_parser = Delay::gui, allow_negative_numbers = true)]
+    gui_delay: Delay,
+    /// Where the worker runs
+    #[arg(long, value_enum, default_value_t = BackendArg::Thread)]
+    backend: BackendArg,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the worker without a window, printing the seed's "Other thread: N" lines
+    Headless {
+        /// Seconds between two numbers (0: as fast as it can)
+        #[arg(long, value_name = "SECONDS", default_value = "1.0", value_parser = Delay::worker, allow_negative_numbers = true)]
+        worker_delay: Delay,
+        /// Stop after this many numbers (default: until Ctrl+C or SIGTERM)
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), allow_negative_numbers = true)]
+        count: Option<u64>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum BackendArg {
+    /// A worker thread inside the app
+    Thread,
+}
+
+impl From<BackendArg> for Backend {
+    fn from(arg: BackendArg) -> Self {
+        match arg {
+            BackendArg::Thread => Backend::Thread,
+        }
+    }
+}
+
+/// What to run, fully validated.
+#[derive(Debug, PartialEq)]
+pub enum Invocation {
+    Window(RunSettings),
+    Headless {
+        worker_delay: Delay,
+        count: Option<u64>,
+    },
+}
+
+/// Why the program should stop before it starts.
+#[derive(Debug)]
+pub enum Early {
+    /// `--help` or `--version`: print this, exit 0.
+    Informational(String),
+    /// A usage error, already one line: print it, exit 2.
+    Usage(String),
+}
+
+pub fn parse<I, T>(args: I) -> Result<Invocation, Early>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = Cli::try_parse_from(args).map_err(|error| {
+        use clap::error::ErrorKind;
+        match error.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                Early::Informational(error.render().to_string())
+            }
+            _ => Early::Usage(one_line(&error.render().to_string())),
+        }
+    })?;
+    Ok(match cli.command {
+        Some(Command::Headless {
+            worker_delay,
+            count,
+        }) => Invocation::Headless {
+            worker_delay,
+            count,
+        },
+        None => Invocation::Window(RunSettings {
+            backend: cli.window.backend.into(),
+            worker_delay: cli.window.worker_delay,
+            gui_delay: cli.window.gui_delay,
+        }),
+    })
+}
+
+/// clap's first line names the problem; the usage and tip lines after it only repeat
+/// what `--help` says.
+fn one_line(rendered: &str) -> String {
+    let first = rendered
+        .lines()
+        .next()
+        .unwrap_or("error: invalid command line");
+    format!(
+        "offload: {} (see 'offload --help')",
+        first.trim_start_matches("error: ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStringExt;
+    use std::time::Duration;
+
+    fn parse_ok(args: &[&str]) -> Invocation {
+        parse(std::iter::once("offload").chain(args.iter().copied())).expect("valid")
+    }
+
+    fn usage_error(args: Vec<OsString>) -> String {
+        let all = std::iter::once(OsString::from("offload")).chain(args);
+        match parse(all) {
+            Err(Early::Usage(line)) => line,
+            other => panic!("expected a usage error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn no_arguments_open_the_window_with_the_seed_delays() {
+        assert_eq!(parse_ok(&[]), Invocation::Window(RunSettings::default()));
+    }
+
+    #[test]
+    fn window_delays_are_read_in_seconds() {
+        let Invocation::Window(settings) = parse_ok(&[
+            "--worker-delay",
+            "0",
+            "--gui-delay",
+            "0.25",
+            "--backend",
+            "thread",
+        ]) else {
+            panic!("expected the window");
+        };
+        assert_eq!(settings.worker_delay.duration(), Duration::ZERO);
+        assert_eq!(settings.gui_delay.duration(), Duration::from_millis(250));
+    }
+
+    #[test]
+    fn headless_takes_a_delay_and_a_count() {
+        let Invocation::Headless {
+            worker_delay,
+            count,
+        } = parse_ok(&["headless", "--worker-delay", "0.1", "--count", "3"])
+        else {
+            panic!("expected headless");
+        };
+        assert_eq!(worker_delay.duration(), Duration::from_millis(100));
+        assert_eq!(count, Some(3));
+    }
+
+    #[test]
+    fn hostile_command_lines_get_one_line_each() {
+        let hostile: Vec<Vec<OsString>> = vec![
+            vec!["--worker-delay".into(), "-1".into()],
+            vec!["--worker-delay=NaN".into()],
+            vec!["--worker-delay".into(), "inf".into()],
+            vec!["--worker-delay".into(), "1e300".into()],
+            vec!["--worker-delay".into(), "soon".into()],
+            vec!["--worker-delay".into(), "".into()],
+            vec!["--gui-delay".into(), "0".into()],
+            vec!["--backend".into(), "gpu".into()],
+            vec!["--frobnicate".into()],
+            vec!["explode".into()],
+            vec!["headless".into(), "--count".into(), "0".into()],
+            vec!["headless".into(), "--count".into(), "-5".into()],
+            vec![
+                "headless".into(),
+                "--count".into(),
+                "99999999999999999999999".into(),
+            ],
+            vec!["headless".into(), "--gui-delay".into(), "1".into()],
+            vec![
+                "--worker-delay".into(),
+                OsString::from_vec(vec![0xff, 0xfe]),
+            ],
+        ];
+        for args in hostile {
+            let line = usage_error(args.clone());
+            assert!(!line.contains('\n'), "{args:?} gave {line:?}");
+            assert!(line.starts_with("offload: "), "{args:?} gave {line:?}");
+        }
+    }
+
+    #[test]
+    fn a_bad_delay_says_why() {
+        let line = usage_error(vec!["--worker-delay".into(), "-1".into()]);
+        assert!(
+            line.contains("out of range: use 0 to 3600 seconds"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn help_and_version_are_not_errors() {
+        for flag in ["--help", "--version", "-V"] {
+            let all = ["offload", flag];
+            assert!(matches!(parse(all), Err(Early::Informational(_))), "{flag}");
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! Opening the window: GTK start-up, failing with one line when there is no display.
+
+use offload_components::app::App;
+use offload_components::settings::RunSettings;
+use offload_components::APP_ID;
+use relm4::{adw, gtk, RelmApp};
+
+pub fn run(settings: RunSettings) -> Result<(), String> {
+    gtk::init().map_err(|_| {
+        "cannot open a display; run Offload in a graphical session, or try 'offload headless'"
+            .to_owned()
+    })?;
+    adw::init().map_err(|error| format!("cannot start libadwaita: {error}"))?;
+
+    // Our own options are parsed already; GTK must not read them again.
+    let app = RelmApp::new(APP_ID).with_args(Vec::new());
+    // Each run has its own worker and settings, so a second launch is its own window.
+    app.allow_multiple_instances(true);
+    app.run::<App>(settings);
+    Ok(())
+}
