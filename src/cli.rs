@@ -41,7 +41,7 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value = "1.0", value_parser = Delay::worker, allow_negative_numbers = true)]
         worker_delay: Delay,
         /// Stop after this many numbers (default: until Ctrl+C or SIGTERM)
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), allow_negative_numbers = true)]
+        #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
         count: Option<u64>,
     },
 }
@@ -57,6 +57,13 @@ impl From<BackendArg> for Backend {
         match arg {
             BackendArg::Thread => Backend::Thread,
         }
+    }
+}
+
+fn parse_count(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err(format!("use a whole number from 1 to {}", u64::MAX)),
     }
 }
 

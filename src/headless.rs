@@ -40,7 +40,7 @@ pub fn run(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
             match output {
                 WorkerOutput::Finished { .. } => worker_input.emit(WorkerInput::Shutdown),
                 WorkerOutput::Stopped { .. } => break,
-                WorkerOutput::Counted(_) | WorkerOutput::Cleared => {}
+                WorkerOutput::Counted(_) | WorkerOutput::Cleared | WorkerOutput::Paused { .. } => {}
             }
         }
         quit.quit();

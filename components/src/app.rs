@@ -139,14 +139,14 @@ impl App {
         match output {
             WorkerOutput::Counted(number) => self.label.receive(number),
             WorkerOutput::Cleared => self.label.clear(),
-            WorkerOutput::Finished { .. } => {
+            WorkerOutput::Paused { last } => self.label.receive_last(last),
+            WorkerOutput::Finished { last } => {
+                self.label.receive_last(last);
                 self.label.set_running(false);
                 self.stop_refreshing();
             }
             WorkerOutput::Stopped { last } => {
-                if let Some(number) = last {
-                    self.label.receive(number);
-                }
+                self.label.receive_last(last);
                 if self.phase == Phase::Closing {
                     self.finish_close(true);
                 }

@@ -45,6 +45,19 @@ impl LabelState {
         self.arrived_since_refresh = true;
     }
 
+    /// The worker's answer to Pause, Shutdown or the end of its run: its last number,
+    /// if it produced any since the count began.
+    pub fn receive_last(&mut self, last: Option<u64>) {
+        if let Some(number) = last {
+            if self.newest != Some(number) {
+                self.receive(number);
+            }
+        }
+        if !self.running && self.arrived_since_refresh {
+            self.refresh();
+        }
+    }
+
     /// The GUI timer fired: show the newest number, or say the queue was empty.
     pub fn refresh(&mut self) {
         if self.arrived_since_refresh {
@@ -162,6 +175,27 @@ mod tests {
         state.set_running(false);
         assert_eq!(state.headline(), "Number in thread: 2");
         assert_eq!(state.status(), "Paused");
+    }
+
+    #[test]
+    fn the_last_number_of_a_paused_worker_shows_at_once() {
+        let mut state = running();
+        state.receive(4);
+        state.refresh();
+        state.set_running(false);
+        state.receive_last(Some(6));
+        assert_eq!(state.headline(), "Number in thread: 6");
+        assert_eq!(state.status(), "Paused");
+    }
+
+    #[test]
+    fn a_last_number_already_shown_is_not_news() {
+        let mut state = running();
+        state.receive(4);
+        state.refresh();
+        state.set_running(false);
+        state.receive_last(Some(4));
+        assert_eq!(state.freshness(), Freshness::Fresh);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use report_throttle::{Offer, ReportThrottle};
 pub enum WorkerInput {
     /// Count (again) from where the count is.
     Start,
-    /// Stop counting; the newest number is reported at once.
+    /// Stop counting; answered by `WorkerOutput::Paused`.
     Pause,
     /// The next number is 0; answered by `WorkerOutput::Cleared`.
     Reset,
@@ -51,6 +51,8 @@ pub enum WorkerOutput {
     Counted(u64),
     /// A reset took effect: numbers from now on start again at 0.
     Cleared,
+    /// The answer to `Pause`: nothing is counted until `Start`.
+    Paused { last: Option<u64> },
     /// The count reached its limit or its echo output closed; the worker is idle.
     Finished { last: Option<u64> },
     /// The answer to `Shutdown`: the last number produced, nothing runs any more.
@@ -147,7 +149,11 @@ impl Worker for CounterWorker {
         }
         match message {
             WorkerInput::Start => self.start(&sender),
-            WorkerInput::Pause => self.pause(&sender),
+            WorkerInput::Pause => {
+                self.pause();
+                let last = self.counter.last();
+                report(&sender, WorkerOutput::Paused { last });
+            }
             WorkerInput::Reset => {
                 self.counter.reset();
                 self.throttle.discard();
@@ -155,8 +161,7 @@ impl Worker for CounterWorker {
                 report(&sender, WorkerOutput::Cleared);
             }
             WorkerInput::Shutdown => {
-                self.ticker = None;
-                self.flush = None;
+                self.pause();
                 self.stopped = true;
                 let last = self.counter.last();
                 report(&sender, WorkerOutput::Stopped { last });
@@ -191,12 +196,12 @@ impl CounterWorker {
         self.ticker = Some(AttachedSource::attach(source));
     }
 
-    fn pause(&mut self, sender: &ComponentSender<Self>) {
+    /// Stops the timers; a number still held by the throttle is news no more, since
+    /// the answer (`Paused`, `Finished`, `Stopped`) carries the last number anyway.
+    fn pause(&mut self) {
         self.ticker = None;
         self.flush = None;
-        if let Some(number) = self.throttle.flush(Instant::now()) {
-            report(sender, WorkerOutput::Counted(number));
-        }
+        self.throttle.discard();
     }
 
     fn tick(&mut self, sender: &ComponentSender<Self>) {
@@ -251,7 +256,7 @@ impl CounterWorker {
 
     /// Ends the run on the worker's own initiative (limit reached, echo closed).
     fn finish(&mut self, sender: &ComponentSender<Self>) {
-        self.pause(sender);
+        self.pause();
         self.echo = None;
         let last = self.counter.last();
         report(sender, WorkerOutput::Finished { last });
