@@ -11,7 +11,7 @@ use relm4::adw::prelude::*;
 use relm4::gtk::glib;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, RelmWidgetExt, SimpleComponent};
 
-use crate::label_state::LabelState;
+use crate::label_state::{Activity, LabelState};
 use crate::settings::RunSettings;
 use crate::worker::{WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 
@@ -69,6 +69,11 @@ impl App {
         self.phase
     }
 
+    /// Whether the GUI refresh timer is armed (it is not while paused or closing).
+    pub fn is_refreshing(&self) -> bool {
+        self.refresh_timer.is_some()
+    }
+
     fn emit(&self, input: WorkerInput) {
         if let Some(worker) = &self.worker {
             worker.emit(input);
@@ -93,11 +98,12 @@ impl App {
     }
 
     fn set_running(&mut self, running: bool, sender: &ComponentSender<Self>) {
-        self.label.set_running(running);
         if running {
+            self.label.start();
             self.emit(WorkerInput::Start);
             self.start_refreshing(sender);
         } else {
+            self.label.pause();
             self.emit(WorkerInput::Pause);
             self.stop_refreshing();
         }
@@ -139,10 +145,9 @@ impl App {
         match output {
             WorkerOutput::Counted(number) => self.label.receive(number),
             WorkerOutput::Cleared => self.label.clear(),
-            WorkerOutput::Paused { last } => self.label.receive_last(last),
+            WorkerOutput::Paused { last } => self.label.confirm_paused(last),
             WorkerOutput::Finished { last } => {
-                self.label.receive_last(last);
-                self.label.set_running(false);
+                self.label.finished(last);
                 self.stop_refreshing();
             }
             WorkerOutput::Stopped { last } => {
@@ -251,7 +256,7 @@ impl SimpleComponent for App {
         );
         let mut model = App {
             settings,
-            label: LabelState::new(settings.backend, true),
+            label: LabelState::new(settings.backend, Activity::Running),
             worker: Some(worker),
             refresh_timer: None,
             fallback_timer: None,

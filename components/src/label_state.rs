@@ -17,10 +17,19 @@ pub enum Freshness {
     QueueEmpty,
 }
 
+/// Whether the worker counts, as far as the window knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activity {
+    Running,
+    /// Pause asked, the worker has not confirmed yet.
+    Pausing,
+    Paused,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LabelState {
     backend: Backend,
-    running: bool,
+    activity: Activity,
     newest: Option<u64>,
     arrived_since_refresh: bool,
     shown: Option<u64>,
@@ -28,10 +37,10 @@ pub struct LabelState {
 }
 
 impl LabelState {
-    pub fn new(backend: Backend, running: bool) -> Self {
+    pub fn new(backend: Backend, activity: Activity) -> Self {
         Self {
             backend,
-            running,
+            activity,
             newest: None,
             arrived_since_refresh: false,
             shown: None,
@@ -45,17 +54,32 @@ impl LabelState {
         self.arrived_since_refresh = true;
     }
 
-    /// The worker's answer to Pause, Shutdown or the end of its run: its last number,
-    /// if it produced any since the count began.
+    /// The worker's last number, from its answer to Pause or Shutdown or from the end
+    /// of its run; a window that is not counting shows it at once.
     pub fn receive_last(&mut self, last: Option<u64>) {
         if let Some(number) = last {
             if self.newest != Some(number) {
                 self.receive(number);
             }
         }
-        if !self.running && self.arrived_since_refresh {
+        if self.activity != Activity::Running && self.arrived_since_refresh {
             self.refresh();
         }
+    }
+
+    /// The worker confirmed a Pause. Ignored as to activity if Start was pressed again
+    /// meanwhile: the worker has that Start queued behind its answer.
+    pub fn confirm_paused(&mut self, last: Option<u64>) {
+        if self.activity == Activity::Pausing {
+            self.activity = Activity::Paused;
+        }
+        self.receive_last(last);
+    }
+
+    /// The worker ended its run on its own (its count reached its limit).
+    pub fn finished(&mut self, last: Option<u64>) {
+        self.activity = Activity::Paused;
+        self.receive_last(last);
     }
 
     /// The GUI timer fired: show the newest number, or say the queue was empty.
@@ -71,19 +95,24 @@ impl LabelState {
 
     /// The worker confirmed a reset: the next number it sends is 0.
     pub fn clear(&mut self) {
-        *self = Self::new(self.backend, self.running);
+        *self = Self::new(self.backend, self.activity);
     }
 
-    /// Running or paused; a paused display shows the newest number at once.
-    pub fn set_running(&mut self, running: bool) {
-        self.running = running;
-        if !running && self.arrived_since_refresh {
-            self.refresh();
-        }
+    pub fn start(&mut self) {
+        self.activity = Activity::Running;
+    }
+
+    /// Pause asked; numbers already on their way still arrive.
+    pub fn pause(&mut self) {
+        self.activity = Activity::Pausing;
+    }
+
+    pub fn activity(&self) -> Activity {
+        self.activity
     }
 
     pub fn running(&self) -> bool {
-        self.running
+        self.activity == Activity::Running
     }
 
     pub fn shown(&self) -> Option<u64> {
@@ -104,12 +133,13 @@ impl LabelState {
 
     /// The small line under it.
     pub fn status(&self) -> &'static str {
-        match (self.running, self.freshness) {
-            (false, Freshness::Waiting) => "Press Start to count",
-            (false, _) => "Paused",
-            (true, Freshness::Waiting) => "Waiting for the first number…",
-            (true, Freshness::Fresh) => "Counting",
-            (true, Freshness::QueueEmpty) => "Queue is empty!",
+        match (self.activity, self.freshness) {
+            (Activity::Pausing, _) => "Pausing…",
+            (Activity::Paused, Freshness::Waiting) => "Press Start to count",
+            (Activity::Paused, _) => "Paused",
+            (Activity::Running, Freshness::Waiting) => "Waiting for the first number…",
+            (Activity::Running, Freshness::Fresh) => "Counting",
+            (Activity::Running, Freshness::QueueEmpty) => "Queue is empty!",
         }
     }
 }
@@ -119,7 +149,7 @@ mod tests {
     use super::*;
 
     fn running() -> LabelState {
-        LabelState::new(Backend::Thread, true)
+        LabelState::new(Backend::Thread, Activity::Running)
     }
 
     #[test]
@@ -167,23 +197,15 @@ mod tests {
     }
 
     #[test]
-    fn pausing_shows_the_newest_number_at_once() {
-        let mut state = running();
-        state.receive(1);
-        state.refresh();
-        state.receive(2);
-        state.set_running(false);
-        assert_eq!(state.headline(), "Number in thread: 2");
-        assert_eq!(state.status(), "Paused");
-    }
-
-    #[test]
-    fn the_last_number_of_a_paused_worker_shows_at_once() {
+    fn pausing_waits_for_the_worker_then_shows_its_last_number_at_once() {
         let mut state = running();
         state.receive(4);
         state.refresh();
-        state.set_running(false);
-        state.receive_last(Some(6));
+        state.pause();
+        assert_eq!(state.status(), "Pausing…");
+        assert!(!state.running());
+        state.receive(5);
+        state.confirm_paused(Some(6));
         assert_eq!(state.headline(), "Number in thread: 6");
         assert_eq!(state.status(), "Paused");
     }
@@ -193,9 +215,25 @@ mod tests {
         let mut state = running();
         state.receive(4);
         state.refresh();
-        state.set_running(false);
-        state.receive_last(Some(4));
+        state.pause();
+        state.confirm_paused(Some(4));
         assert_eq!(state.freshness(), Freshness::Fresh);
+    }
+
+    #[test]
+    fn a_late_pause_confirmation_does_not_undo_a_new_start() {
+        let mut state = running();
+        state.pause();
+        state.start();
+        state.confirm_paused(Some(3));
+        assert!(state.running());
+    }
+
+    #[test]
+    fn a_number_reported_while_running_waits_for_the_refresh() {
+        let mut state = running();
+        state.receive_last(Some(8));
+        assert_eq!(state.shown(), None);
     }
 
     #[test]
@@ -210,7 +248,7 @@ mod tests {
 
     #[test]
     fn paused_before_any_number_invites_to_start() {
-        let state = LabelState::new(Backend::Thread, false);
+        let state = LabelState::new(Backend::Thread, Activity::Paused);
         assert_eq!(state.status(), "Press Start to count");
     }
 }

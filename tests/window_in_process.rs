@@ -1,0 +1,164 @@
+//! The App component in-process, on a real (virtual) display: clicks its buttons,
+//! activates its shortcuts, and closes it, reading widgets and model directly.
+//!
+//! GTK may be initialised on one thread only, so this is a `harness = false` binary
+//! that runs its cases in order on the main thread. It re-runs itself under Xvfb.
+
+mod support;
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use offload_components::app::{App, Phase};
+use offload_components::settings::{Delay, RunSettings};
+use relm4::gtk::glib;
+use relm4::gtk::prelude::*;
+use relm4::{adw, gtk, Component, ComponentController, Controller};
+
+const PATIENCE: Duration = Duration::from_secs(10);
+const UNDER_XVFB: &str = "OFFLOAD_TEST_ON_PRIVATE_DISPLAY";
+
+fn main() -> ExitCode {
+    if std::env::var_os(UNDER_XVFB).is_none() {
+        support::require_display_tools();
+        let this = std::env::current_exe().expect("the test knows its own path");
+        let status = support::on_private_display(this, &[] as &[&str])
+            .env(UNDER_XVFB, "1")
+            .status()
+            .expect("xvfb-run starts");
+        return if status.success() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
+
+    gtk::init().expect("the private display opens");
+    adw::init().expect("libadwaita starts");
+    let app = launch();
+    let cases: [(&str, fn(&Controller<App>)); 5] = [
+        (
+            "counts_and_shows_the_newest_number",
+            counts_and_shows_the_newest_number,
+        ),
+        (
+            "pause_button_pauses_and_stops_refreshing",
+            pause_button_pauses_and_stops_refreshing,
+        ),
+        (
+            "reset_while_paused_clears_the_label",
+            reset_while_paused_clears_the_label,
+        ),
+        ("start_counts_again_from_zero", start_counts_again_from_zero),
+        (
+            "ctrl_q_closes_after_the_worker_stopped",
+            ctrl_q_closes_after_the_worker_stopped,
+        ),
+    ];
+    for (name, case) in cases {
+        case(&app);
+        println!("test {name} ... ok");
+    }
+    println!(
+        "\ntest result: ok. {} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n",
+        cases.len()
+    );
+    ExitCode::SUCCESS
+}
+
+fn launch() -> Controller<App> {
+    let settings = RunSettings {
+        worker_delay: Delay::worker("0.02").expect("valid"),
+        gui_delay: Delay::gui("0.05").expect("valid"),
+        ..RunSettings::default()
+    };
+    let app = App::builder().launch(settings).detach();
+    app.widget().present();
+    app
+}
+
+/// Runs the main loop until `condition` holds; a heartbeat bounds each wait.
+fn wait_until(what: &str, condition: impl Fn() -> bool) {
+    let context = glib::MainContext::default();
+    let heartbeat =
+        glib::timeout_add_local(Duration::from_millis(10), || glib::ControlFlow::Continue);
+    let deadline = Instant::now() + PATIENCE;
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        context.iteration(true);
+    }
+    heartbeat.remove();
+}
+
+fn headline(app: &Controller<App>) -> String {
+    app.widgets().headline.label().to_string()
+}
+
+fn shown_number(app: &Controller<App>) -> Option<u64> {
+    headline(app)
+        .strip_prefix("Number in thread: ")?
+        .parse()
+        .ok()
+}
+
+fn counts_and_shows_the_newest_number(app: &Controller<App>) {
+    wait_until("a number shows", || shown_number(app).is_some());
+    let first = shown_number(app).expect("shown");
+    wait_until("a higher number shows", || shown_number(app) > Some(first));
+    assert_eq!(app.widgets().start_pause.label().as_deref(), Some("Pause"));
+}
+
+fn pause_button_pauses_and_stops_refreshing(app: &Controller<App>) {
+    app.widgets().start_pause.emit_clicked();
+    wait_until("the pause is confirmed", || {
+        app.widgets().status.label() == "Paused"
+    });
+    assert_eq!(app.widgets().start_pause.label().as_deref(), Some("Start"));
+    assert!(
+        !app.model().is_refreshing(),
+        "a paused window keeps no refresh timer"
+    );
+    let paused_at = shown_number(app);
+    assert!(paused_at.is_some());
+    // Several worker delays later, still the same number.
+    let until = Instant::now() + Duration::from_millis(200);
+    wait_until("time passes", || Instant::now() >= until);
+    assert_eq!(shown_number(app), paused_at);
+}
+
+fn reset_while_paused_clears_the_label(app: &Controller<App>) {
+    app.widgets().reset.emit_clicked();
+    wait_until("the label is cleared", || headline(app) == "No number yet");
+    assert_eq!(app.widgets().status.label(), "Press Start to count");
+}
+
+fn start_counts_again_from_zero(app: &Controller<App>) {
+    app.widgets().start_pause.emit_clicked();
+    wait_until("a number shows again", || shown_number(app).is_some());
+    assert!(
+        shown_number(app) < Some(10),
+        "the count restarted: {}",
+        headline(app)
+    );
+    assert!(app.model().is_refreshing());
+}
+
+fn ctrl_q_closes_after_the_worker_stopped(app: &Controller<App>) {
+    let window = app.widget();
+    let accels = relm4::main_application().accels_for_action("win.quit");
+    assert!(
+        accels.iter().any(|accel| accel == "<Control>q"),
+        "Ctrl+Q bound: {accels:?}"
+    );
+    WidgetExt::activate_action(window, "win.quit", None).expect("the quit action exists");
+    wait_until("the app closed", || {
+        matches!(app.model().phase(), Phase::Closed { .. })
+    });
+    assert_eq!(
+        app.model().phase(),
+        Phase::Closed {
+            worker_joined: true
+        }
+    );
+    assert!(!window.is_visible());
+}
