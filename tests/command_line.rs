@@ -1,0 +1,138 @@
+//! The binary as a shell user meets it: `headless`, signals, and hostile input.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn offload() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_offload"))
+}
+
+#[test]
+fn headless_prints_the_seed_lines_and_stops_after_count() {
+    let output = offload()
+        .args(["headless", "--worker-delay", "0.01", "--count", "3"])
+        .output()
+        .expect("offload runs");
+    assert!(output.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "Other thread: 0\nOther thread: 1\nOther thread: 2\n"
+    );
+}
+
+#[test]
+fn headless_at_full_speed_prints_every_number_once() {
+    let output = offload()
+        .args(["headless", "--worker-delay", "0", "--count", "50000"])
+        .output()
+        .expect("offload runs");
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    let numbers: Vec<u64> = text
+        .lines()
+        .map(|line| line["Other thread: ".len()..].parse().expect("a number"))
+        .collect();
+    assert_eq!(numbers, (0..50_000).collect::<Vec<_>>());
+}
+
+fn stops_cleanly_on(signal: &str) {
+    let mut child = offload()
+        .args(["headless", "--worker-delay", "0.01"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("offload runs");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped")).lines();
+    let first = lines.next().expect("a line").expect("utf-8");
+    assert_eq!(first, "Other thread: 0");
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let exit = child.wait().expect("offload exits");
+    assert!(exit.success(), "{signal} gave {exit}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(rest.iter().all(|line| line.starts_with("Other thread: ")));
+}
+
+#[test]
+fn headless_stops_cleanly_on_sigterm() {
+    stops_cleanly_on("-TERM");
+}
+
+#[test]
+fn headless_stops_cleanly_on_ctrl_c() {
+    stops_cleanly_on("-INT");
+}
+
+#[test]
+fn headless_ends_quietly_when_its_reader_goes_away() {
+    let mut child = offload()
+        .args(["headless", "--worker-delay", "0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("offload runs");
+    let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("a line");
+    drop(stdout);
+    let output = child.wait_with_output().expect("offload exits");
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn bad_input_gets_one_line_and_exit_status_2() {
+    let hostile: &[&[&str]] = &[
+        &["--worker-delay", "-1"],
+        &["--worker-delay", "NaN"],
+        &["--worker-delay", "inf"],
+        &["--worker-delay", "1e999"],
+        &["--worker-delay", "99999"],
+        &["--worker-delay", "fast"],
+        &["--worker-delay", ""],
+        &["--worker-delay"],
+        &["--gui-delay", "0"],
+        &["--backend", "gpu"],
+        &["--no-such-option"],
+        &["frobnicate"],
+        &["headless", "--count", "0"],
+        &["headless", "--count", "many"],
+        &["headless", "--worker-delay", "-0.5"],
+        &["headless", "--backend", "thread"],
+    ];
+    for args in hostile {
+        let output = offload().args(*args).output().expect("offload runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn no_display_is_one_clear_line_not_a_panic() {
+    let output = offload()
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("GDK_BACKEND", "x11")
+        .output()
+        .expect("offload runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot open a display"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn help_and_version_succeed() {
+    let help = offload().arg("--help").output().expect("offload runs");
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("headless"));
+    let version = offload().arg("--version").output().expect("offload runs");
+    assert_eq!(
+        String::from_utf8_lossy(&version.stdout),
+        format!("offload {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}

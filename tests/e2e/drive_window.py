@@ -1,0 +1,174 @@
+#!/usr/bin/python3
+"""End-to-end: the real offload binary, driven the way a screen reader would.
+
+Reads the label through AT-SPI, presses Pause, Reset and Start, closes the window with
+its Close button, and checks the process exits cleanly and leaves no child behind.
+Then measures close -> process gone with the worker in each state. Prints one JSON
+line with the figures; exits non-zero, naming the step, on any failure.
+
+Run it on a private display: xvfb-run -a dbus-run-session -- drive_window.py OFFLOAD
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import pyatspi
+
+PATIENCE = 15.0
+POLL = 0.02
+
+
+class Failure(Exception):
+    pass
+
+
+def wait_for(what, probe, patience=PATIENCE):
+    """Polls `probe` until it returns something truthy; fails naming `what`."""
+    deadline = time.monotonic() + patience
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(POLL)
+    raise Failure(f"timed out waiting for {what}")
+
+
+def app_of(pid):
+    for app in pyatspi.Registry.getDesktop(0):
+        if app is not None and app.get_process_id() == pid:
+            return app
+    return None
+
+
+def find(root, role, predicate):
+    return pyatspi.findDescendant(
+        root, lambda node: node is not None and node.getRoleName() == role and predicate(node.name)
+    )
+
+
+def frame_action(root, name):
+    """Runs one of the window's actions, as its keyboard shortcut would."""
+    frame = root.getChildAtIndex(0)
+    actions = frame.queryAction()
+    for index in range(actions.nActions):
+        if actions.getName(index) == name:
+            actions.doAction(index)
+            return
+    raise Failure(f"the window has no action {name}")
+
+
+def press(root, name):
+    button = find(root, "push button", lambda text: text == name)
+    if button is None:
+        raise Failure(f"no '{name}' button")
+    button.queryAction().doAction(0)
+
+
+def shown_number(root):
+    label = find(root, "label", lambda text: text.startswith("Number in thread: "))
+    return int(label.name.rsplit(" ", 1)[1]) if label else None
+
+
+def has_label(root, text):
+    return find(root, "label", lambda name: name == text) is not None
+
+
+def children_of(pid):
+    children = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as listing:
+            children.update(int(child) for child in listing.read().split())
+    return children
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+class Offload:
+    def __init__(self, binary, *args):
+        self.process = subprocess.Popen([binary, *args], stderr=subprocess.PIPE, text=True)
+        self.root = wait_for("the app on the accessibility bus", lambda: app_of(self.process.pid))
+
+    def close_and_time(self, close):
+        """Closes the window with `close(root)`; returns ms until the process is gone."""
+        children = children_of(self.process.pid)
+        started = time.monotonic()
+        close(self.root)
+        try:
+            status = self.process.wait(timeout=PATIENCE)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise Failure("the app did not exit after Close")
+        elapsed_ms = (time.monotonic() - started) * 1000
+        stderr = self.process.stderr.read()
+        if status != 0:
+            raise Failure(f"the app exited with status {status}: {stderr.strip()}")
+        if "did not stop in time" in stderr:
+            raise Failure("the worker missed the shutdown handshake")
+        left = [child for child in children if alive(child)]
+        if left:
+            raise Failure(f"children left running: {left}")
+        return elapsed_ms
+
+
+def walkthrough(binary):
+    app = Offload(binary, "--worker-delay", "0.1", "--gui-delay", "0.1")
+    root = app.root
+    first = wait_for("a number in the label", lambda: shown_number(root) is not None and shown_number(root) + 1)
+    wait_for("the number to grow", lambda: (shown_number(root) or 0) >= first)
+
+    press(root, "Pause")
+    wait_for("the pause to be confirmed", lambda: has_label(root, "Paused"))
+    paused_at = shown_number(root)
+    time.sleep(0.5)  # five worker delays: a running worker would have moved on
+    if shown_number(root) != paused_at:
+        raise Failure(f"counted while paused: {paused_at} -> {shown_number(root)}")
+
+    press(root, "Reset")
+    wait_for("the label to clear", lambda: has_label(root, "No number yet"))
+    press(root, "Start")
+    wait_for("counting again", lambda: shown_number(root) is not None)
+    if shown_number(root) > 20:
+        raise Failure(f"the count did not restart: {shown_number(root)}")
+    # The Close button, as a user clicks it. Keyboard activation of a GTK button
+    # animates for 250 ms before it fires, so this time is not the app's own.
+    return app.close_and_time(lambda root: press(root, "Close"))
+
+
+def close_times(binary, worker_delay, runs):
+    times = []
+    for _ in range(runs):
+        app = Offload(binary, "--worker-delay", worker_delay)
+        wait_for("the label", lambda: find(app.root, "label", lambda t: t.startswith(("Number", "No number"))))
+        # win.close is what Ctrl+W runs: the app's own close path, with no animation.
+        times.append(app.close_and_time(lambda root: frame_action(root, "win.close")))
+    return times
+
+
+def main():
+    binary = sys.argv[1]
+    runs = int(os.environ.get("OFFLOAD_E2E_CLOSE_RUNS", "3"))
+    try:
+        figures = {"walkthrough_close_ms": round(walkthrough(binary), 1)}
+        for state, delay in [("counting", "0.01"), ("mid_delay", "3600"), ("flooding", "0")]:
+            times = close_times(binary, delay, runs)
+            figures[f"close_ms_{state}_median"] = round(statistics.median(times), 1)
+            figures[f"close_ms_{state}_max"] = round(max(times), 1)
+    except Failure as failure:
+        print(f"FAILED: {failure}", file=sys.stderr)
+        return 1
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+//! The real binary on a private display, read and clicked through AT-SPI by
+//! `tests/e2e/drive_window.py`; then the process table is checked for leftovers.
+
+mod support;
+
+use std::path::Path;
+
+/// Debian's interpreter: pyatspi comes from Debian's python3-pyatspi, not from pip.
+const SYSTEM_PYTHON: &str = "/usr/bin/python3";
+
+#[test]
+fn real_window_counts_pauses_resets_and_closes_leaving_nothing_behind() {
+    support::require_display_tools();
+    let has_pyatspi = std::process::Command::new(SYSTEM_PYTHON)
+        .args(["-c", "import pyatspi"])
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(
+        has_pyatspi,
+        "{SYSTEM_PYTHON} cannot import pyatspi: install python3-pyatspi"
+    );
+
+    let binary = env!("CARGO_BIN_EXE_offload");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/drive_window.py");
+    let output = support::on_private_display(SYSTEM_PYTHON, &[script.as_os_str(), binary.as_ref()])
+        .output()
+        .expect("xvfb-run starts");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "end-to-end run failed:\n{stdout}\n{stderr}"
+    );
+    println!("close-to-exit figures (ms): {}", stdout.trim());
+
+    let leftovers = processes_running(Path::new(binary));
+    assert!(
+        leftovers.is_empty(),
+        "offload processes left running: {leftovers:?}"
+    );
+}
+
+/// PIDs of live processes whose executable is `binary`.
+fn processes_running(binary: &Path) -> Vec<u32> {
+    let entries = std::fs::read_dir("/proc").expect("/proc is readable");
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+        .collect()
+}
