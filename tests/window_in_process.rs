@@ -16,6 +16,9 @@ use relm4::gtk::prelude::*;
 use relm4::{adw, gtk, Component, ComponentController, Controller};
 
 const PATIENCE: Duration = Duration::from_secs(10);
+/// A named step; the steps share one window and run in order.
+type Case = (&'static str, fn(&Controller<App>));
+
 const UNDER_XVFB: &str = "OFFLOAD_TEST_ON_PRIVATE_DISPLAY";
 
 fn main() -> ExitCode {
@@ -36,7 +39,7 @@ fn main() -> ExitCode {
     gtk::init().expect("the private display opens");
     adw::init().expect("libadwaita starts");
     let app = launch();
-    let cases: [(&str, fn(&Controller<App>)); 5] = [
+    let cases: [Case; 5] = [
         (
             "counts_and_shows_the_newest_number",
             counts_and_shows_the_newest_number,
