@@ -4,6 +4,7 @@
 use std::ffi::OsString;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use offload_components::fault::FaultPlan;
 use offload_components::settings::{Backend, Delay, RunSettings};
 
 #[derive(Debug, Parser)]
@@ -31,6 +32,9 @@ struct WindowArgs {
     /// Where the worker runs
     #[arg(long, value_enum, default_value_t = BackendArg::Thread)]
     backend: BackendArg,
+    /// Make the first worker fail after N numbers (KIND@N; tests of crash recovery)
+    #[arg(long, value_name = "KIND@N", hide = true)]
+    inject_fault: Option<FaultPlan>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -44,18 +48,24 @@ enum Command {
         #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
         count: Option<u64>,
     },
+    /// The process backend's child: speaks frames on stdin and stdout
+    #[command(hide = true)]
+    Worker,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum BackendArg {
     /// A worker thread inside the app
     Thread,
+    /// A child process of the app
+    Process,
 }
 
 impl From<BackendArg> for Backend {
     fn from(arg: BackendArg) -> Self {
         match arg {
             BackendArg::Thread => Backend::Thread,
+            BackendArg::Process => Backend::Process,
         }
     }
 }
@@ -70,11 +80,16 @@ fn parse_count(text: &str) -> Result<u64, String> {
 /// What to run, fully validated.
 #[derive(Debug, PartialEq)]
 pub enum Invocation {
-    Window(RunSettings),
+    Window {
+        settings: RunSettings,
+        fault: Option<FaultPlan>,
+    },
     Headless {
         worker_delay: Delay,
         count: Option<u64>,
     },
+    /// Started by the process backend, not by a user.
+    Child,
 }
 
 /// Why the program should stop before it starts.
@@ -110,11 +125,22 @@ where
             worker_delay,
             count,
         },
-        None => Invocation::Window(RunSettings {
-            backend: cli.window.backend.into(),
-            worker_delay: cli.window.worker_delay,
-            gui_delay: cli.window.gui_delay,
-        }),
+        Some(Command::Worker) => Invocation::Child,
+        None => {
+            let settings = RunSettings {
+                backend: cli.window.backend.into(),
+                worker_delay: cli.window.worker_delay,
+                gui_delay: cli.window.gui_delay,
+            };
+            let fault = cli.window.inject_fault;
+            if let Some(plan) = fault.filter(|plan| !plan.kind.survivable_on(settings.backend)) {
+                return Err(Early::Usage(format!(
+                    "offload: a {} fault is only survivable with --backend process",
+                    plan.kind
+                )));
+            }
+            Invocation::Window { settings, fault }
+        }
     })
 }
 
@@ -151,7 +177,32 @@ mod tests {
 
     #[test]
     fn no_arguments_open_the_window_with_the_seed_delays() {
-        assert_eq!(parse_ok(&[]), Invocation::Window(RunSettings::default()));
+        let expected = Invocation::Window {
+            settings: RunSettings::default(),
+            fault: None,
+        };
+        assert_eq!(parse_ok(&[]), expected);
+    }
+
+    #[test]
+    fn process_backend_and_faults_are_chosen_on_the_command_line() {
+        let Invocation::Window { settings, fault } =
+            parse_ok(&["--backend", "process", "--inject-fault", "segfault@3"])
+        else {
+            panic!("expected the window");
+        };
+        assert_eq!(settings.backend, Backend::Process);
+        assert_eq!(fault.map(|plan| plan.after), Some(3));
+    }
+
+    #[test]
+    fn the_child_subcommand_is_hidden_but_works() {
+        assert_eq!(parse_ok(&["worker"]), Invocation::Child);
+        let Err(Early::Informational(help)) = parse(["offload", "--help"]) else {
+            panic!("expected help");
+        };
+        assert!(!help.contains("worker"), "{help}");
+        assert!(!help.contains("inject"), "{help}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::thread;
 use std::time::Duration;
 
 use offload_components::settings::Delay;
-use offload_components::worker::{WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
+use offload_components::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 use relm4::gtk::glib;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::oneshot;
@@ -20,6 +20,7 @@ pub fn run(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<WorkerOutput>();
     let worker = WorkerRun::launch(
+        Placement::Thread,
         WorkerInit {
             delay: worker_delay.duration(),
             report_interval: REPORT_INTERVAL,
@@ -27,6 +28,7 @@ pub fn run(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
             limit: count,
             echo: Some(Box::new(BufWriter::new(io::stdout()))),
             running: true,
+            fault: None,
         },
         &sender,
         |output| output,
@@ -39,7 +41,7 @@ pub fn run(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
         while let Some(output) = receiver.recv().await {
             match output {
                 WorkerOutput::Finished { .. } => worker_input.emit(WorkerInput::Shutdown),
-                WorkerOutput::Stopped { .. } => break,
+                WorkerOutput::Stopped { .. } | WorkerOutput::Crashed { .. } => break,
                 WorkerOutput::Counted(_) | WorkerOutput::Cleared | WorkerOutput::Paused { .. } => {}
             }
         }

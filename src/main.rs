@@ -21,8 +21,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    quiet_panics();
     let outcome = match invocation {
-        Invocation::Window(settings) => window::run(settings),
+        Invocation::Window { settings, fault } => window::run(settings, fault),
+        Invocation::Child => offload_components::process::child::serve(
+            std::io::stdin(),
+            std::io::stdout(),
+        )
+        .map_err(|error| format!("worker: {error}")),
         Invocation::Headless {
             worker_delay,
             count,
@@ -35,4 +41,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A panic (a bug, or an injected fault) is told in one line, not with a trace: the
+/// window recovers from a worker's panic and says so itself.
+fn quiet_panics() {
+    std::panic::set_hook(Box::new(|info| {
+        let thread = std::thread::current();
+        let name = thread.name().unwrap_or("a worker thread");
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("unknown cause");
+        eprintln!("offload: {name} failed: {message}");
+    }));
 }

@@ -1,11 +1,14 @@
 //! Opening the window: GTK start-up, failing with one line when there is no display.
 
-use offload_components::app::App;
+use std::path::PathBuf;
+
+use offload_components::app::{App, AppInit};
+use offload_components::fault::FaultPlan;
 use offload_components::settings::RunSettings;
 use offload_components::APP_ID;
 use relm4::{adw, gtk, RelmApp};
 
-pub fn run(settings: RunSettings) -> Result<(), String> {
+pub fn run(settings: RunSettings, fault: Option<FaultPlan>) -> Result<(), String> {
     gtk::init().map_err(|_| {
         "cannot open a display; run Offload in a graphical session, or try 'offload headless'"
             .to_owned()
@@ -16,6 +19,11 @@ pub fn run(settings: RunSettings) -> Result<(), String> {
     let app = RelmApp::new(APP_ID).with_args(Vec::new());
     // Each run has its own worker and settings, so a second launch is its own window.
     app.allow_multiple_instances(true);
-    app.run::<App>(settings);
+    app.run::<App>(AppInit {
+        settings,
+        // The running executable itself, even if its file was replaced meanwhile.
+        child_program: PathBuf::from("/proc/self/exe"),
+        fault,
+    });
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! The App component: the window, the label state, and the worker's whole life.
 //!
 //! It never blocks on the worker: commands go out as `WorkerInput`, reports come back as
-//! `AppInput::Worker`. Closing the window is a handshake (Shutdown, then Stopped, then
-//! the worker's thread is joined), with a short fallback should the worker not answer.
+//! `AppInput::Worker`, tagged with the generation of the worker that sent them so that a
+//! replaced worker cannot be mistaken for the current one. Closing the window and
+//! switching backend are both a handshake (Shutdown, then Stopped, then the worker's
+//! thread is joined), each with a short fallback should the worker not answer.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use relm4::actions::{AccelsPlus, RelmAction, RelmActionGroup};
@@ -11,31 +14,52 @@ use relm4::adw::prelude::*;
 use relm4::gtk::glib;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, RelmWidgetExt, SimpleComponent};
 
+use crate::fault::FaultPlan;
 use crate::label_state::{Activity, LabelState};
-use crate::settings::RunSettings;
-use crate::worker::{WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
+use crate::settings::{Backend, RunSettings};
+use crate::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 
 /// Upper bound on reports per second from the worker, whatever the GUI delay.
 const FASTEST_REPORTS: Duration = Duration::from_millis(50);
-/// How long a closing window waits for the worker's `Stopped` before quitting anyway.
+/// How long a closing window, or a backend switch, waits for the worker's `Stopped`.
 const SHUTDOWN_FALLBACK: Duration = Duration::from_millis(500);
 /// How long to wait for the worker's thread to end once it answered `Stopped`.
 const JOIN_TIMEOUT: Duration = Duration::from_millis(100);
+/// Restart delays after crashes in a row: 0.1 s, 0.2 s, 0.4 s, ... at most 5 s.
+const FIRST_RESTART_DELAY: Duration = Duration::from_millis(100);
+const LONGEST_RESTART_DELAY: Duration = Duration::from_secs(5);
 
 relm4::new_action_group!(WindowActions, "win");
 relm4::new_stateless_action!(CloseAction, WindowActions, "close");
 relm4::new_stateless_action!(QuitAction, WindowActions, "quit");
 
+/// How the window starts.
+#[derive(Clone, Debug)]
+pub struct AppInit {
+    pub settings: RunSettings,
+    /// Our own executable, started as the child of the process backend.
+    pub child_program: PathBuf,
+    /// Make the first worker fail on purpose (tests of crash recovery only).
+    pub fault: Option<FaultPlan>,
+}
+
 #[derive(Debug)]
 pub enum AppInput {
     ToggleRunning,
     Reset,
+    SwitchBackend(Backend),
     /// The GUI timer: the seed's `update_label`.
     Refresh,
     /// Close button, Ctrl+W or Ctrl+Q.
     CloseRequested,
-    Worker(WorkerOutput),
-    ShutdownTimedOut,
+    Worker {
+        generation: u64,
+        output: WorkerOutput,
+    },
+    /// A worker asked to stop did not answer in time.
+    StopTimedOut,
+    /// The back-off after a crash is over.
+    Restart,
 }
 
 /// Where the app is in its life.
@@ -45,19 +69,25 @@ pub enum Phase {
     /// Shutdown sent, waiting for `Stopped`.
     Closing,
     /// The worker answered and its thread was joined (or the fallback fired); quit asked.
-    Closed {
-        worker_joined: bool,
-    },
+    Closed { worker_joined: bool },
 }
 
 pub struct App {
     settings: RunSettings,
     label: LabelState,
     worker: Option<WorkerRun>,
+    generation: u64,
+    child_program: PathBuf,
+    fault: Option<FaultPlan>,
+    /// A backend switch is waiting for the old worker's `Stopped`.
+    switching: bool,
+    crashes_in_a_row: u32,
+    restart_timer: Option<glib::SourceId>,
     refresh_timer: Option<glib::SourceId>,
     fallback_timer: Option<glib::SourceId>,
     phase: Phase,
     window: adw::ApplicationWindow,
+    toasts: adw::ToastOverlay,
 }
 
 impl App {
@@ -69,15 +99,53 @@ impl App {
         self.phase
     }
 
+    pub fn backend(&self) -> Backend {
+        self.settings.backend
+    }
+
     /// Whether the GUI refresh timer is armed (it is not while paused or closing).
     pub fn is_refreshing(&self) -> bool {
         self.refresh_timer.is_some()
+    }
+
+    fn can_switch(&self) -> bool {
+        self.phase == Phase::Open && !self.switching
     }
 
     fn emit(&self, input: WorkerInput) {
         if let Some(worker) = &self.worker {
             worker.emit(input);
         }
+    }
+
+    fn launch_worker(&mut self, first_number: u64, sender: &ComponentSender<Self>) {
+        self.generation += 1;
+        let generation = self.generation;
+        let placement = match self.settings.backend {
+            Backend::Thread => Placement::Thread,
+            Backend::Process => Placement::Process {
+                program: self.child_program.clone(),
+            },
+        };
+        let init = WorkerInit {
+            delay: self.settings.worker_delay.duration(),
+            report_interval: self.settings.gui_delay.duration().min(FASTEST_REPORTS),
+            first_number,
+            limit: None,
+            echo: None,
+            running: self.label.running(),
+            fault: self.fault.take(),
+        };
+        let run = WorkerRun::launch(placement, init, sender.input_sender(), move |output| {
+            AppInput::Worker { generation, output }
+        });
+        self.label.set_backend(self.settings.backend);
+        self.worker = Some(run);
+    }
+
+    /// The number after the newest one reported: where a new worker continues.
+    fn next_number(&self) -> u64 {
+        self.label.newest().map_or(0, |number| number.saturating_add(1))
     }
 
     fn start_refreshing(&mut self, sender: &ComponentSender<Self>) {
@@ -109,30 +177,66 @@ impl App {
         }
     }
 
+    /// Asks the current worker to stop, with a fallback should it not answer.
+    fn stop_worker(&mut self, sender: &ComponentSender<Self>) {
+        self.emit(WorkerInput::Shutdown);
+        if self.fallback_timer.is_none() {
+            let sender = sender.clone();
+            let id = glib::timeout_add_local_once(SHUTDOWN_FALLBACK, move || {
+                sender.input(AppInput::StopTimedOut)
+            });
+            self.fallback_timer = Some(id);
+        }
+    }
+
+    fn cancel_fallback(&mut self) {
+        if let Some(id) = self.fallback_timer.take() {
+            id.remove();
+        }
+    }
+
+    fn switch_backend(&mut self, backend: Backend, sender: &ComponentSender<Self>) {
+        if backend == self.settings.backend || !self.can_switch() {
+            return;
+        }
+        self.settings.backend = backend;
+        if self.worker.is_some() {
+            self.switching = true;
+            self.stop_worker(sender);
+        }
+        // With no worker (a restart is pending), the restart uses the new backend.
+    }
+
+    /// The old worker of a switch is gone: its successor continues the count.
+    fn complete_switch(&mut self, last: Option<u64>, sender: &ComponentSender<Self>) {
+        self.switching = false;
+        let first = last.map_or_else(|| self.next_number(), |number| number.saturating_add(1));
+        self.launch_worker(first, sender);
+    }
+
     fn begin_close(&mut self, sender: &ComponentSender<Self>) {
-        if self.phase != Phase::Open {
+        if !matches!(self.phase, Phase::Open) {
             return;
         }
         self.phase = Phase::Closing;
         self.window.set_visible(false);
         self.stop_refreshing();
-        self.emit(WorkerInput::Shutdown);
-        let sender = sender.clone();
-        let id = glib::timeout_add_local_once(SHUTDOWN_FALLBACK, move || {
-            sender.input(AppInput::ShutdownTimedOut)
-        });
-        self.fallback_timer = Some(id);
+        if let Some(id) = self.restart_timer.take() {
+            id.remove();
+        }
+        if self.worker.is_some() {
+            self.stop_worker(sender);
+        } else {
+            self.finish_close(true);
+        }
     }
 
     fn finish_close(&mut self, worker_answered: bool) {
-        if let Some(id) = self.fallback_timer.take() {
-            if worker_answered {
-                id.remove();
-            }
-        }
+        self.cancel_fallback();
         let worker_joined = match self.worker.take() {
             Some(worker) if worker_answered => worker.join(JOIN_TIMEOUT),
-            _ => false,
+            Some(_) => false,
+            None => true,
         };
         if !worker_joined {
             eprintln!("offload: the worker did not stop in time; quitting without it");
@@ -141,9 +245,12 @@ impl App {
         relm4::main_application().quit();
     }
 
-    fn on_worker(&mut self, output: WorkerOutput) {
+    fn on_worker(&mut self, output: WorkerOutput, sender: &ComponentSender<Self>) {
         match output {
-            WorkerOutput::Counted(number) => self.label.receive(number),
+            WorkerOutput::Counted(number) => {
+                self.crashes_in_a_row = 0;
+                self.label.receive(number);
+            }
             WorkerOutput::Cleared => self.label.clear(),
             WorkerOutput::Paused { last } => self.label.confirm_paused(last),
             WorkerOutput::Finished { last } => {
@@ -151,25 +258,82 @@ impl App {
                 self.stop_refreshing();
             }
             WorkerOutput::Stopped { last } => {
+                self.cancel_fallback();
                 self.label.receive_last(last);
                 if self.phase == Phase::Closing {
                     self.finish_close(true);
+                } else if self.switching {
+                    if let Some(worker) = self.worker.take() {
+                        worker.join(JOIN_TIMEOUT);
+                    }
+                    self.complete_switch(last, sender);
                 }
             }
+            WorkerOutput::Crashed { reason } => self.on_crash(&reason, sender),
         }
     }
+
+    fn on_crash(&mut self, reason: &str, sender: &ComponentSender<Self>) {
+        self.cancel_fallback();
+        if let Some(worker) = self.worker.take() {
+            // Its thread is on its way out (or has reaped its child already).
+            worker.join(JOIN_TIMEOUT);
+        }
+        if self.phase == Phase::Closing {
+            self.finish_close(true);
+            return;
+        }
+        if self.switching {
+            self.switching = false;
+            self.launch_worker(self.next_number(), sender);
+            return;
+        }
+        let delay = restart_delay(self.crashes_in_a_row);
+        self.crashes_in_a_row += 1;
+        self.toast(&format!(
+            "Worker {reason}; restarting in {:.1} s",
+            delay.as_secs_f64()
+        ));
+        let sender = sender.clone();
+        let id = glib::timeout_add_local_once(delay, move || sender.input(AppInput::Restart));
+        self.restart_timer = Some(id);
+    }
+
+    fn on_stop_timed_out(&mut self, sender: &ComponentSender<Self>) {
+        self.fallback_timer = None;
+        if self.phase == Phase::Closing {
+            self.finish_close(false);
+        } else if self.switching {
+            // A hung worker's thread cannot be stopped from outside; it is left to end
+            // with the process, and a fresh worker takes over.
+            self.worker = None;
+            self.toast("Worker did not stop; a new one took over");
+            self.complete_switch(None, sender);
+        }
+    }
+
+    fn toast(&self, text: &str) {
+        self.toasts.add_toast(adw::Toast::new(text));
+    }
+}
+
+/// Back-off: each crash in a row doubles the wait before the next restart.
+fn restart_delay(crashes_before: u32) -> Duration {
+    FIRST_RESTART_DELAY
+        .saturating_mul(2u32.saturating_pow(crashes_before))
+        .min(LONGEST_RESTART_DELAY)
 }
 
 #[relm4::component(pub)]
 impl SimpleComponent for App {
-    type Init = RunSettings;
+    type Init = AppInit;
     type Input = AppInput;
     type Output = ();
 
     view! {
         adw::ApplicationWindow {
             set_title: Some("Offload"),
-            set_default_size: (460, 320),
+            set_default_size: (560, 340),
             connect_close_request[sender] => move |_| {
                 sender.input(AppInput::CloseRequested);
                 glib::Propagation::Stop
@@ -178,91 +342,126 @@ impl SimpleComponent for App {
             gtk::Box {
                 set_orientation: gtk::Orientation::Vertical,
 
-                adw::HeaderBar {},
+                adw::HeaderBar {
+                    pack_start = &gtk::Box {
+                        add_css_class: "linked",
+                        set_tooltip_text: Some("Where the worker runs"),
 
-                gtk::Box {
-                    set_orientation: gtk::Orientation::Vertical,
-                    set_spacing: 12,
-                    set_margin_all: 24,
-                    set_valign: gtk::Align::Center,
+                        #[name = "thread_toggle"]
+                        gtk::ToggleButton {
+                            set_label: "Thread",
+                            set_tooltip_text: Some("Run the worker on a thread of this app"),
+                            #[watch]
+                            set_sensitive: model.can_switch(),
+                            #[watch]
+                            #[block_signal(thread_toggled)]
+                            set_active: model.settings.backend == Backend::Thread,
+                            connect_toggled[sender] => move |button| {
+                                if button.is_active() {
+                                    sender.input(AppInput::SwitchBackend(Backend::Thread));
+                                }
+                            } @thread_toggled,
+                        },
+
+                        #[name = "process_toggle"]
+                        gtk::ToggleButton {
+                            set_label: "Process",
+                            set_tooltip_text: Some("Run the worker in a separate process"),
+                            set_group: Some(&thread_toggle),
+                            #[watch]
+                            set_sensitive: model.can_switch(),
+                            #[watch]
+                            #[block_signal(process_toggled)]
+                            set_active: model.settings.backend == Backend::Process,
+                            connect_toggled[sender] => move |button| {
+                                if button.is_active() {
+                                    sender.input(AppInput::SwitchBackend(Backend::Process));
+                                }
+                            } @process_toggled,
+                        },
+                    },
+                },
+
+                #[local_ref]
+                toasts -> adw::ToastOverlay {
                     set_vexpand: true,
 
-                    #[name = "headline"]
-                    gtk::Label {
-                        add_css_class: "title-1",
-                        #[watch]
-                        set_label: &model.label.headline(),
-                    },
-
-                    #[name = "status"]
-                    gtk::Label {
-                        add_css_class: "dim-label",
-                        #[watch]
-                        set_label: model.label.status(),
-                    },
-
                     gtk::Box {
-                        set_orientation: gtk::Orientation::Horizontal,
-                        set_halign: gtk::Align::Center,
+                        set_orientation: gtk::Orientation::Vertical,
                         set_spacing: 12,
-                        set_margin_top: 12,
+                        set_margin_all: 24,
+                        set_valign: gtk::Align::Center,
 
-                        #[name = "start_pause"]
-                        gtk::Button {
-                            add_css_class: "pill",
-                            add_css_class: "suggested-action",
+                        #[name = "headline"]
+                        gtk::Label {
+                            add_css_class: "title-1",
                             #[watch]
-                            set_label: if model.label.running() { "Pause" } else { "Start" },
-                            connect_clicked => AppInput::ToggleRunning,
+                            set_label: &model.label.headline(),
                         },
 
-                        #[name = "reset"]
-                        gtk::Button {
-                            add_css_class: "pill",
-                            set_label: "Reset",
-                            connect_clicked => AppInput::Reset,
+                        #[name = "status"]
+                        gtk::Label {
+                            add_css_class: "dim-label",
+                            #[watch]
+                            set_label: model.label.status(),
                         },
-                    },
 
-                    gtk::Label {
-                        add_css_class: "caption",
-                        add_css_class: "dim-label",
-                        set_label: &format!(
-                            "One number every {}, label refreshed every {}",
-                            model.settings.worker_delay, model.settings.gui_delay
-                        ),
+                        gtk::Box {
+                            set_orientation: gtk::Orientation::Horizontal,
+                            set_halign: gtk::Align::Center,
+                            set_spacing: 12,
+                            set_margin_top: 12,
+
+                            #[name = "start_pause"]
+                            gtk::Button {
+                                add_css_class: "pill",
+                                add_css_class: "suggested-action",
+                                #[watch]
+                                set_label: if model.label.running() { "Pause" } else { "Start" },
+                                connect_clicked => AppInput::ToggleRunning,
+                            },
+
+                            #[name = "reset"]
+                            gtk::Button {
+                                add_css_class: "pill",
+                                set_label: "Reset",
+                                connect_clicked => AppInput::Reset,
+                            },
+                        },
+
+                        gtk::Label {
+                            add_css_class: "caption",
+                            add_css_class: "dim-label",
+                            set_label: &format!(
+                                "One number every {}, label refreshed every {}",
+                                model.settings.worker_delay, model.settings.gui_delay
+                            ),
+                        },
                     },
                 },
             },
         }
     }
 
-    fn init(
-        settings: RunSettings,
-        root: Self::Root,
-        sender: ComponentSender<Self>,
-    ) -> ComponentParts<Self> {
-        let worker = WorkerRun::launch(
-            WorkerInit {
-                delay: settings.worker_delay.duration(),
-                report_interval: settings.gui_delay.duration().min(FASTEST_REPORTS),
-                first_number: 0,
-                limit: None,
-                echo: None,
-                running: true,
-            },
-            sender.input_sender(),
-            AppInput::Worker,
-        );
+    fn init(init: AppInit, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let toasts = adw::ToastOverlay::new();
         let mut model = App {
-            settings,
-            label: LabelState::new(settings.backend, Activity::Running),
-            worker: Some(worker),
+            settings: init.settings,
+            label: LabelState::new(init.settings.backend, Activity::Running),
+            worker: None,
+            generation: 0,
+            child_program: init.child_program,
+            fault: init.fault,
+            switching: false,
+            crashes_in_a_row: 0,
+            restart_timer: None,
             refresh_timer: None,
             fallback_timer: None,
             phase: Phase::Open,
             window: root.clone(),
+            toasts: toasts.clone(),
         };
+        model.launch_worker(0, &sender);
         model.start_refreshing(&sender);
         install_shortcuts(&root);
 
@@ -271,22 +470,28 @@ impl SimpleComponent for App {
     }
 
     fn update(&mut self, message: AppInput, sender: ComponentSender<Self>) {
+        let open = self.phase == Phase::Open;
         match message {
-            AppInput::ToggleRunning if self.phase == Phase::Open => {
+            AppInput::ToggleRunning if open => {
                 let running = !self.label.running();
                 self.set_running(running, &sender);
             }
-            AppInput::Reset if self.phase == Phase::Open => self.emit(WorkerInput::Reset),
+            AppInput::Reset if open => self.emit(WorkerInput::Reset),
+            AppInput::SwitchBackend(backend) => self.switch_backend(backend, &sender),
             AppInput::Refresh => self.label.refresh(),
             AppInput::CloseRequested => self.begin_close(&sender),
-            AppInput::Worker(output) => self.on_worker(output),
-            AppInput::ShutdownTimedOut => {
-                self.fallback_timer = None;
-                if self.phase == Phase::Closing {
-                    self.finish_close(false);
-                }
+            AppInput::Worker { generation, output } if generation == self.generation => {
+                self.on_worker(output, &sender);
             }
-            AppInput::ToggleRunning | AppInput::Reset => {}
+            AppInput::StopTimedOut => self.on_stop_timed_out(&sender),
+            AppInput::Restart if open => {
+                self.restart_timer = None;
+                self.launch_worker(self.next_number(), &sender);
+            }
+            AppInput::ToggleRunning
+            | AppInput::Reset
+            | AppInput::Worker { .. }
+            | AppInput::Restart => {}
         }
     }
 }
@@ -307,4 +512,16 @@ fn install_shortcuts(window: &adw::ApplicationWindow) {
         quit_window.close();
     }));
     group.register_for_widget(window);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restarts_back_off_doubling_up_to_a_ceiling() {
+        let delays: Vec<u128> = (0..8).map(|n| restart_delay(n).as_millis()).collect();
+        assert_eq!(delays, [100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+        assert_eq!(restart_delay(u32::MAX), LONGEST_RESTART_DELAY);
+    }
 }

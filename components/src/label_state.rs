@@ -115,6 +115,16 @@ impl LabelState {
         self.activity == Activity::Running
     }
 
+    /// The newest number the worker reported, shown or not yet.
+    pub fn newest(&self) -> Option<u64> {
+        self.newest
+    }
+
+    /// Where the numbers come from now; the next ones say "process" or "thread".
+    pub fn set_backend(&mut self, backend: Backend) {
+        self.backend = backend;
+    }
+
     pub fn shown(&self) -> Option<u64> {
         self.shown
     }
@@ -244,6 +254,15 @@ mod tests {
         state.clear();
         assert_eq!(state.headline(), "No number yet");
         assert!(state.running());
+    }
+
+    #[test]
+    fn headline_names_the_backend_the_numbers_come_from() {
+        let mut state = running();
+        state.receive(3);
+        state.refresh();
+        state.set_backend(Backend::Process);
+        assert_eq!(state.headline(), "Number in process: 3");
     }
 
     #[test]

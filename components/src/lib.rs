@@ -4,8 +4,10 @@
 //! (pure Rust, no GTK). Start-up and the command line live in the binary, not here.
 
 pub mod app;
+pub mod fault;
 pub mod jobs;
 pub mod label_state;
+pub mod process;
 pub mod settings;
 pub mod worker;
 

@@ -12,6 +12,8 @@ pub enum Backend {
     /// A Relm4 `Worker` on its own thread inside the app's process.
     #[default]
     Thread,
+    /// The same worker in a child process of our own executable, driven over pipes.
+    Process,
 }
 
 impl Backend {
@@ -19,6 +21,7 @@ impl Backend {
     pub fn noun(self) -> &'static str {
         match self {
             Backend::Thread => "thread",
+            Backend::Process => "process",
         }
     }
 }

@@ -6,17 +6,22 @@
 
 mod exit_watch;
 pub mod report_throttle;
+mod run;
 
 use std::fmt;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
 use relm4::gtk::glib;
-use relm4::{ComponentSender, Worker, WorkerController};
+use relm4::{ComponentSender, Worker};
+use serde::{Deserialize, Serialize};
 
 pub use exit_watch::{exit_pair, ExitSignal, ExitWatch};
+pub use run::{Placement, WorkerRun};
 
+use crate::fault::{self, FaultPlan};
 use crate::jobs::counter::Counter;
+use crate::process::frame::{FrameError, FromChild};
 use report_throttle::{Offer, ReportThrottle};
 
 /// Commands from the App.
@@ -34,18 +39,25 @@ pub enum WorkerInput {
     Wakeup(Wakeup),
 }
 
-/// A timer of the worker's firing on its thread.
+/// An event from inside a worker component (its timers, its child process); only the
+/// worker components can make one.
 #[derive(Debug)]
-pub struct Wakeup(WakeupKind);
+pub struct Wakeup(pub(crate) WakeupKind);
 
 #[derive(Debug)]
-enum WakeupKind {
+pub(crate) enum WakeupKind {
     Tick,
     FlushReport,
+    /// Process backend: start the child, from the worker's own long-lived thread.
+    SpawnChild,
+    /// Process backend: the child sent a frame, or its pipe ended or went bad.
+    ChildSaid(Result<FromChild, FrameError>),
+    /// Process backend: the child missed a deadline (handshake, or stopping).
+    ChildDeadline,
 }
 
-/// Reports to the App.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Reports to the App (and, from a child process, the frames it sends).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum WorkerOutput {
     /// The newest number produced (earlier ones may have been coalesced away).
     Counted(u64),
@@ -57,6 +69,9 @@ pub enum WorkerOutput {
     Finished { last: Option<u64> },
     /// The answer to `Shutdown`: the last number produced, nothing runs any more.
     Stopped { last: Option<u64> },
+    /// The worker died without being asked to stop; it is gone, and sends nothing more.
+    /// `reason` completes "Worker ...", e.g. "process was killed by SIGKILL".
+    Crashed { reason: String },
 }
 
 /// How a worker starts.
@@ -73,6 +88,8 @@ pub struct WorkerInit {
     pub echo: Option<Box<dyn Write + Send>>,
     /// Start counting at once.
     pub running: bool,
+    /// Fail on purpose (tests of crash recovery only).
+    pub fault: Option<FaultPlan>,
 }
 
 impl fmt::Debug for WorkerInit {
@@ -84,6 +101,7 @@ impl fmt::Debug for WorkerInit {
             .field("limit", &self.limit)
             .field("echo", &self.echo.is_some())
             .field("running", &self.running)
+            .field("fault", &self.fault)
             .finish()
     }
 }
@@ -93,10 +111,10 @@ const BUSY_SLICE: Duration = Duration::from_millis(1);
 
 /// A glib source attached to the worker's context, destroyed when dropped, so that a
 /// worker dropped while running leaves no source behind to spin its context.
-struct AttachedSource(glib::Source);
+pub(crate) struct AttachedSource(glib::Source);
 
 impl AttachedSource {
-    fn attach(source: glib::Source) -> Self {
+    pub(crate) fn attach(source: glib::Source) -> Self {
         source.attach(Some(&glib::MainContext::ref_thread_default()));
         Self(source)
     }
@@ -116,8 +134,21 @@ pub struct CounterWorker {
     throttle: ReportThrottle,
     ticker: Option<AttachedSource>,
     flush: Option<AttachedSource>,
+    fault: Option<FaultPlan>,
     stopped: bool,
+    sender: ComponentSender<Self>,
     _exit: ExitSignal,
+}
+
+/// Dropped without having answered Shutdown: the worker's thread is going down
+/// because `update` panicked. Nothing else drops a worker that was not stopped.
+impl Drop for CounterWorker {
+    fn drop(&mut self) {
+        if !self.stopped {
+            let reason = "thread panicked".to_owned();
+            report(&self.sender, WorkerOutput::Crashed { reason });
+        }
+    }
 }
 
 impl Worker for CounterWorker {
@@ -138,7 +169,9 @@ impl Worker for CounterWorker {
             throttle: ReportThrottle::new(init.report_interval),
             ticker: None,
             flush: None,
+            fault: init.fault,
             stopped: false,
+            sender,
             _exit: exit,
         }
     }
@@ -173,6 +206,9 @@ impl Worker for CounterWorker {
                     report(&sender, WorkerOutput::Counted(number));
                 }
             }
+            WorkerInput::Wakeup(Wakeup(
+                WakeupKind::SpawnChild | WakeupKind::ChildSaid(_) | WakeupKind::ChildDeadline,
+            )) => {}
         }
     }
 }
@@ -227,6 +263,11 @@ impl CounterWorker {
                 return;
             }
         }
+        if let Some(plan) = self.fault {
+            if self.counter.produced() >= plan.after {
+                fault::strike(plan.kind);
+            }
+        }
         match self.throttle.offer(number, Instant::now()) {
             Offer::SendNow(number) => report(sender, WorkerOutput::Counted(number)),
             Offer::HoldUntil(when) => self.arm_flush(sender, when),
@@ -271,43 +312,4 @@ impl CounterWorker {
 /// Sends a report; if nobody listens any more (the App is gone), there is nobody to tell.
 fn report(sender: &ComponentSender<CounterWorker>, output: WorkerOutput) {
     let _ = sender.output(output);
-}
-
-/// A launched worker: its controller and the means to wait for its thread to end.
-pub struct WorkerRun {
-    controller: WorkerController<CounterWorker>,
-    exit: ExitWatch,
-}
-
-impl WorkerRun {
-    /// Starts a worker on its own thread, its outputs turned into `X` for `receiver`.
-    pub fn launch<X: 'static>(
-        init: WorkerInit,
-        receiver: &relm4::Sender<X>,
-        transform: impl Fn(WorkerOutput) -> X + 'static,
-    ) -> Self {
-        use relm4::Component;
-        let (signal, exit) = exit_pair();
-        let controller = CounterWorker::builder()
-            .detach_worker((init, signal))
-            .forward(receiver, transform);
-        Self { controller, exit }
-    }
-
-    pub fn emit(&self, input: WorkerInput) {
-        self.controller.sender().emit(input);
-    }
-
-    /// A sender for inputs, for callbacks that outlive a borrow of this run.
-    pub fn sender(&self) -> relm4::Sender<WorkerInput> {
-        self.controller.sender().clone()
-    }
-
-    /// Lets the worker's thread end and waits for it, at most `timeout`.
-    /// True when the thread has dropped its state and is on its way out.
-    pub fn join(self, timeout: Duration) -> bool {
-        let Self { controller, exit } = self;
-        drop(controller);
-        exit.wait(timeout)
-    }
 }

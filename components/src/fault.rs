@@ -1,0 +1,122 @@
+//! Injected faults, to test crash recovery on the real binary.
+//!
+//! A hidden `--inject-fault KIND@N` makes the first worker fail once it has counted N
+//! numbers. Nothing else in Offload makes a worker fail on purpose.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::settings::Backend;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FaultKind {
+    /// The worker's code panics.
+    Panic,
+    /// The worker stops answering, forever.
+    Hang,
+    /// The child process aborts (SIGABRT).
+    Abort,
+    /// The child process dies of a segmentation fault (SIGSEGV).
+    Segfault,
+    /// The child process writes bytes that are no frame.
+    Garbage,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultPlan {
+    pub kind: FaultKind,
+    /// Fail once this many numbers were counted.
+    pub after: u64,
+}
+
+impl FaultKind {
+    const ALL: [(&'static str, FaultKind); 5] = [
+        ("panic", FaultKind::Panic),
+        ("hang", FaultKind::Hang),
+        ("abort", FaultKind::Abort),
+        ("segfault", FaultKind::Segfault),
+        ("garbage", FaultKind::Garbage),
+    ];
+
+    /// Faults that kill a whole process can only be survived when that process is a child.
+    pub fn survivable_on(self, backend: Backend) -> bool {
+        matches!(self, FaultKind::Panic | FaultKind::Hang) || backend == Backend::Process
+    }
+}
+
+impl fmt::Display for FaultKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = Self::ALL
+            .iter()
+            .find(|(_, kind)| kind == self)
+            .map_or("?", |(name, _)| name);
+        f.write_str(name)
+    }
+}
+
+impl FromStr for FaultPlan {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (name, after) = text
+            .split_once('@')
+            .ok_or_else(|| "use KIND@N, e.g. panic@5".to_owned())?;
+        let kind = FaultKind::ALL
+            .iter()
+            .find(|(known, _)| *known == name)
+            .map(|(_, kind)| *kind)
+            .ok_or_else(|| format!("unknown fault '{name}'"))?;
+        let after = after
+            .parse()
+            .map_err(|_| format!("'{after}' is not a count of numbers"))?;
+        Ok(Self { kind, after })
+    }
+}
+
+/// Fails right here, as planned. `Garbage` is the caller's to do, since only it holds
+/// the pipe; here it behaves as `Abort` would.
+pub fn strike(kind: FaultKind) -> ! {
+    match kind {
+        FaultKind::Panic => panic!("injected fault: panic"),
+        FaultKind::Hang => loop {
+            std::thread::park();
+        },
+        FaultKind::Segfault => {
+            // SAFETY: raise() has no preconditions; it delivers SIGSEGV to this process,
+            // whose default action ends it, which is the point of this fault.
+            unsafe {
+                libc::raise(libc::SIGSEGV);
+            }
+            std::process::abort()
+        }
+        FaultKind::Abort | FaultKind::Garbage => std::process::abort(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_kind_at_count() {
+        let plan: FaultPlan = "segfault@12".parse().expect("valid");
+        assert_eq!(plan, FaultPlan { kind: FaultKind::Segfault, after: 12 });
+        assert_eq!(plan.kind.to_string(), "segfault");
+    }
+
+    #[test]
+    fn refuses_unknown_kinds_and_counts() {
+        assert!("explode@1".parse::<FaultPlan>().is_err());
+        assert!("panic@soon".parse::<FaultPlan>().is_err());
+        assert!("panic".parse::<FaultPlan>().is_err());
+    }
+
+    #[test]
+    fn only_a_child_can_die_without_taking_the_window_along() {
+        assert!(FaultKind::Panic.survivable_on(Backend::Thread));
+        assert!(!FaultKind::Abort.survivable_on(Backend::Thread));
+        assert!(FaultKind::Abort.survivable_on(Backend::Process));
+    }
+}

@@ -1,0 +1,138 @@
+//! Starting the worker child: the exact executable, no shell, an empty environment, and
+//! a parent-death signal so that it cannot outlive us.
+
+use std::io;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Child, ChildStdin, ExitStatus, Stdio};
+use std::thread::{self, JoinHandle};
+
+use super::frame::{self, FrameError, FromChild, ToChild};
+
+/// The hidden subcommand a child is started with.
+pub const CHILD_SUBCOMMAND: &str = "worker";
+
+/// A running child, its command pipe, and the thread reading its reports.
+pub struct RunningChild {
+    process: Child,
+    commands: ChildStdin,
+    reader: Option<JoinHandle<()>>,
+}
+
+impl RunningChild {
+    /// Starts `program worker`; every frame the child sends, and finally the reason its
+    /// pipe ended, goes to `on_frame`, called on a reader thread.
+    ///
+    /// Must be called from a thread that lives as long as the child should: the kernel
+    /// sends the parent-death signal when the *spawning thread* exits.
+    pub fn spawn(
+        program: &Path,
+        on_frame: impl Fn(Result<FromChild, FrameError>) + Send + 'static,
+    ) -> io::Result<Self> {
+        let parent = std::process::id();
+        let mut command = std::process::Command::new(program);
+        command
+            .arg0("offload")
+            .arg(CHILD_SUBCOMMAND)
+            .env_clear()
+            .current_dir("/")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        // SAFETY: the closure runs in the forked child before exec, where only
+        // async-signal-safe calls are allowed; prctl() and getppid() are both that, and
+        // the closure neither allocates nor takes locks.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                // The parent may have died between fork and prctl: then no signal comes.
+                if u32::try_from(libc::getppid()).ok() != Some(parent) {
+                    return Err(io::Error::other("parent exited during spawn"));
+                }
+                Ok(())
+            });
+        }
+        let mut process = command.spawn()?;
+        let commands = process.stdin.take().expect("stdin was piped");
+        let mut reports = process.stdout.take().expect("stdout was piped");
+        let reader = thread::Builder::new()
+            .name("child-reports".into())
+            .spawn(move || loop {
+                let frame = frame::read_frame::<FromChild>(&mut reports);
+                let ended = frame.is_err();
+                on_frame(frame);
+                if ended {
+                    break;
+                }
+            });
+        match reader {
+            Ok(reader) => Ok(Self {
+                process,
+                commands,
+                reader: Some(reader),
+            }),
+            Err(error) => {
+                let _ = process.kill();
+                let _ = process.wait();
+                Err(error)
+            }
+        }
+    }
+
+    pub fn send(&mut self, message: &ToChild) -> Result<(), FrameError> {
+        frame::write_frame(&mut self.commands, message)
+    }
+
+    pub fn kill(&mut self) {
+        // Fails only if the child was reaped already, which only `reap` does.
+        let _ = self.process.kill();
+    }
+
+    /// Kills the child if it still runs, waits for it, and joins the reader thread.
+    /// Returns how the child ended.
+    pub fn reap(mut self) -> io::Result<ExitStatus> {
+        // A child that closed its pipe is exiting or broken; either way it is done.
+        // SIGKILL cannot change the status of a child that is already exiting.
+        self.kill();
+        let status = self.process.wait();
+        if let Some(reader) = self.reader.take() {
+            // The pipe is closed once the child is dead, so the reader is ending.
+            let _ = reader.join();
+        }
+        status
+    }
+}
+
+impl Drop for RunningChild {
+    fn drop(&mut self) {
+        if self.reader.is_some() {
+            self.kill();
+            let _ = self.process.wait();
+            if let Some(reader) = self.reader.take() {
+                let _ = reader.join();
+            }
+        }
+    }
+}
+
+/// How a child ended, in words for the user: "Worker {this}".
+pub fn describe_exit(status: ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("process exited with status {code}"),
+        (None, Some(signal)) => format!("process was killed by {}", signal_name(signal)),
+        (None, None) => "process ended".to_owned(),
+    }
+}
+
+fn signal_name(signal: i32) -> String {
+    match signal {
+        libc::SIGKILL => "SIGKILL".to_owned(),
+        libc::SIGSEGV => "SIGSEGV".to_owned(),
+        libc::SIGABRT => "SIGABRT".to_owned(),
+        libc::SIGTERM => "SIGTERM".to_owned(),
+        libc::SIGBUS => "SIGBUS".to_owned(),
+        other => format!("signal {other}"),
+    }
+}
