@@ -24,11 +24,10 @@ fn main() -> ExitCode {
     quiet_panics();
     let outcome = match invocation {
         Invocation::Window { settings, fault } => window::run(settings, fault),
-        Invocation::Child => offload_components::process::child::serve(
-            std::io::stdin(),
-            std::io::stdout(),
-        )
-        .map_err(|error| format!("worker: {error}")),
+        Invocation::Child => {
+            offload_components::process::child::serve(std::io::stdin(), std::io::stdout())
+                .map_err(|error| format!("worker: {error}"))
+        }
         Invocation::Headless {
             worker_delay,
             count,

@@ -1,6 +1,7 @@
 //! The real binary on a private display, read and clicked through AT-SPI by
 //! `tests/e2e/drive_window.py`; then the process table is checked for leftovers.
 
+#[path = "support/display.rs"]
 mod support;
 
 use std::path::Path;

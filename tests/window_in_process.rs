@@ -4,13 +4,14 @@
 //! GTK may be initialised on one thread only, so this is a `harness = false` binary
 //! that runs its cases in order on the main thread. It re-runs itself under Xvfb.
 
+#[path = "support/display.rs"]
 mod support;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use offload_components::app::{App, Phase};
-use offload_components::settings::{Delay, RunSettings};
+use offload_components::app::{App, AppInit, Phase};
+use offload_components::settings::{Backend, Delay, RunSettings};
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
 use relm4::{adw, gtk, Component, ComponentController, Controller};
@@ -39,7 +40,7 @@ fn main() -> ExitCode {
     gtk::init().expect("the private display opens");
     adw::init().expect("libadwaita starts");
     let app = launch();
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
         (
             "counts_and_shows_the_newest_number",
             counts_and_shows_the_newest_number,
@@ -53,6 +54,10 @@ fn main() -> ExitCode {
             reset_while_paused_clears_the_label,
         ),
         ("start_counts_again_from_zero", start_counts_again_from_zero),
+        (
+            "switching_backend_keeps_the_count_going",
+            switching_backend_keeps_the_count_going,
+        ),
         (
             "ctrl_q_closes_after_the_worker_stopped",
             ctrl_q_closes_after_the_worker_stopped,
@@ -75,7 +80,12 @@ fn launch() -> Controller<App> {
         gui_delay: Delay::gui("0.05").expect("valid"),
         ..RunSettings::default()
     };
-    let app = App::builder().launch(settings).detach();
+    let init = AppInit {
+        settings,
+        child_program: env!("CARGO_BIN_EXE_offload").into(),
+        fault: None,
+    };
+    let app = App::builder().launch(init).detach();
     app.widget().present();
     app
 }
@@ -98,10 +108,11 @@ fn headline(app: &Controller<App>) -> String {
 }
 
 fn shown_number(app: &Controller<App>) -> Option<u64> {
-    headline(app)
-        .strip_prefix("Number in thread: ")?
-        .parse()
-        .ok()
+    let headline = headline(app);
+    let number = headline
+        .strip_prefix("Number in thread: ")
+        .or_else(|| headline.strip_prefix("Number in process: "))?;
+    number.parse().ok()
 }
 
 fn counts_and_shows_the_newest_number(app: &Controller<App>) {
@@ -144,6 +155,30 @@ fn start_counts_again_from_zero(app: &Controller<App>) {
         headline(app)
     );
     assert!(app.model().is_refreshing());
+}
+
+fn switching_backend_keeps_the_count_going(app: &Controller<App>) {
+    let before = shown_number(app).expect("counting");
+    app.widgets().process_toggle.set_active(true);
+    wait_until("numbers come from the process", || {
+        headline(app).starts_with("Number in process: ")
+    });
+    assert_eq!(app.model().backend(), Backend::Process);
+    let in_process = shown_number(app).expect("a number");
+    assert!(
+        in_process >= before,
+        "the count went back: {before} -> {in_process}"
+    );
+
+    app.widgets().thread_toggle.set_active(true);
+    wait_until("numbers come from the thread again", || {
+        headline(app).starts_with("Number in thread: ")
+    });
+    let in_thread = shown_number(app).expect("a number");
+    assert!(
+        in_thread >= in_process,
+        "the count went back: {in_process} -> {in_thread}"
+    );
 }
 
 fn ctrl_q_closes_after_the_worker_stopped(app: &Controller<App>) {

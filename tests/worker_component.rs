@@ -1,143 +1,13 @@
 //! The Worker component driven in-process, without a display: its own thread, its own
 //! glib context, and a test thread that plays the App's part.
 
-use std::io::{self, Write};
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+#[path = "support/harness.rs"]
+mod harness;
+
 use std::time::{Duration, Instant};
 
-use futures::future::{select, Either};
-use offload_components::worker::{WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
-use relm4::gtk::glib;
-
-/// Generous: only reached when something is broken.
-const PATIENCE: Duration = Duration::from_secs(10);
-
-/// Plays the App: owns a main context on which the worker's reports arrive.
-struct Harness {
-    context: glib::MainContext,
-    outputs: relm4::Receiver<WorkerOutput>,
-    worker: Option<WorkerRun>,
-    echo: Echo,
-}
-
-impl Harness {
-    fn launch(delay: Duration, report_interval: Duration, limit: Option<u64>) -> Self {
-        let context = glib::MainContext::new();
-        let (sender, outputs) = relm4::channel();
-        let echo = Echo::default();
-        let init = WorkerInit {
-            delay,
-            report_interval,
-            first_number: 0,
-            limit,
-            echo: Some(Box::new(echo.clone())),
-            running: true,
-        };
-        let worker = context
-            .with_thread_default(|| WorkerRun::launch(init, &sender, |output| output))
-            .expect("a fresh context can be made thread-default");
-        Self {
-            context,
-            outputs,
-            worker: Some(worker),
-            echo,
-        }
-    }
-
-    fn emit(&self, input: WorkerInput) {
-        self.worker
-            .as_ref()
-            .expect("worker still running")
-            .emit(input);
-    }
-
-    /// The next report, or None if none came within `timeout`.
-    fn next_within(&self, timeout: Duration) -> Option<WorkerOutput> {
-        self.context.block_on(async {
-            match select(Box::pin(self.outputs.recv()), glib::timeout_future(timeout)).await {
-                Either::Left((output, _)) => output,
-                Either::Right(((), _)) => None,
-            }
-        })
-    }
-
-    fn next(&self) -> WorkerOutput {
-        self.next_within(PATIENCE)
-            .expect("the worker reported in time")
-    }
-
-    /// Reports up to (and including) the first one that matches.
-    fn until(&self, wanted: impl Fn(&WorkerOutput) -> bool) -> Vec<WorkerOutput> {
-        let mut seen = Vec::new();
-        loop {
-            let output = self.next();
-            let done = wanted(&output);
-            seen.push(output);
-            if done {
-                return seen;
-            }
-        }
-    }
-
-    fn shutdown(&mut self) -> Option<u64> {
-        self.emit(WorkerInput::Shutdown);
-        let reports = self.until(|output| matches!(output, WorkerOutput::Stopped { .. }));
-        let Some(WorkerOutput::Stopped { last }) = reports.last() else {
-            unreachable!("until() ends on Stopped");
-        };
-        let worker = self.worker.take().expect("worker still running");
-        assert!(worker.join(PATIENCE), "the worker's thread did not end");
-        *last
-    }
-}
-
-/// Records every line the worker prints, and the OS thread that printed them.
-#[derive(Clone, Default)]
-struct Echo {
-    text: Arc<Mutex<Vec<u8>>>,
-    writer_thread: Arc<Mutex<Option<PathBuf>>>,
-}
-
-impl Echo {
-    fn numbers(&self) -> Vec<u64> {
-        let text = self.text.lock().expect("echo lock");
-        String::from_utf8_lossy(&text)
-            .lines()
-            .map(|line| {
-                let number = line.strip_prefix("Other thread: ").expect("seed's line");
-                number.parse().expect("a number")
-            })
-            .collect()
-    }
-
-    fn writer_thread(&self) -> PathBuf {
-        self.writer_thread
-            .lock()
-            .expect("echo lock")
-            .clone()
-            .expect("the worker printed something")
-    }
-}
-
-impl Write for Echo {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let mut thread = self.writer_thread.lock().expect("echo lock");
-        if thread.is_none() {
-            // "/proc/thread-self" names the calling thread as "<pid>/task/<tid>".
-            *thread = Some(PathBuf::from("/proc").join(std::fs::read_link("/proc/thread-self")?));
-        }
-        self.text
-            .lock()
-            .expect("echo lock")
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
+use harness::{Harness, PATIENCE};
+use offload_components::worker::{WorkerInput, WorkerOutput};
 
 fn counted(output: &WorkerOutput) -> Option<u64> {
     match output {
@@ -148,7 +18,7 @@ fn counted(output: &WorkerOutput) -> Option<u64> {
 
 #[test]
 fn counts_up_from_zero_one_number_per_delay() {
-    let mut harness = Harness::launch(Duration::from_millis(5), Duration::ZERO, None);
+    let mut harness = Harness::thread(Duration::from_millis(5), Duration::ZERO, None);
     let numbers: Vec<u64> = (0..5)
         .map(|_| counted(&harness.next()).expect("a number"))
         .collect();
@@ -158,7 +28,7 @@ fn counts_up_from_zero_one_number_per_delay() {
 
 #[test]
 fn pause_stops_counting_and_start_continues_the_count() {
-    let mut harness = Harness::launch(Duration::from_millis(5), Duration::ZERO, None);
+    let mut harness = Harness::thread(Duration::from_millis(5), Duration::ZERO, None);
     harness.until(|output| counted(output) == Some(2));
     harness.emit(WorkerInput::Pause);
     let answer = harness.until(|output| matches!(output, WorkerOutput::Paused { .. }));
@@ -193,7 +63,7 @@ fn pause_stops_counting_and_start_continues_the_count() {
 #[test]
 fn shutdown_during_a_long_delay_is_answered_at_once() {
     let an_hour = Duration::from_secs(3600);
-    let mut harness = Harness::launch(an_hour, Duration::ZERO, None);
+    let mut harness = Harness::thread(an_hour, Duration::ZERO, None);
     // PATIENCE is a tiny fraction of the delay: an answer means the delay was cut short.
     assert_eq!(harness.shutdown(), None);
     assert!(harness.echo.numbers().is_empty());
@@ -201,7 +71,7 @@ fn shutdown_during_a_long_delay_is_answered_at_once() {
 
 #[test]
 fn stopped_carries_the_last_number_produced_even_when_reports_were_coalesced() {
-    let mut harness = Harness::launch(Duration::ZERO, Duration::from_millis(50), None);
+    let mut harness = Harness::thread(Duration::ZERO, Duration::from_millis(50), None);
     harness.until(|output| counted(output).is_some_and(|number| number > 10_000));
     let last = harness.shutdown();
     let printed = harness.echo.numbers();
@@ -215,7 +85,7 @@ fn stopped_carries_the_last_number_produced_even_when_reports_were_coalesced() {
 #[test]
 fn flooding_worker_sends_a_bounded_number_of_reports() {
     let interval = Duration::from_millis(20);
-    let mut harness = Harness::launch(Duration::ZERO, interval, None);
+    let mut harness = Harness::thread(Duration::ZERO, interval, None);
     let start = Instant::now();
     let mut reports = 0u32;
     while start.elapsed() < Duration::from_millis(500) {
@@ -238,7 +108,7 @@ fn flooding_worker_sends_a_bounded_number_of_reports() {
 
 #[test]
 fn reset_is_confirmed_and_the_count_starts_again_at_zero() {
-    let mut harness = Harness::launch(Duration::from_millis(5), Duration::ZERO, None);
+    let mut harness = Harness::thread(Duration::from_millis(5), Duration::ZERO, None);
     harness.until(|output| counted(output) == Some(3));
     harness.emit(WorkerInput::Reset);
     harness.until(|output| *output == WorkerOutput::Cleared);
@@ -248,7 +118,7 @@ fn reset_is_confirmed_and_the_count_starts_again_at_zero() {
 
 #[test]
 fn a_limited_count_finishes_after_exactly_that_many_numbers() {
-    let mut harness = Harness::launch(Duration::ZERO, Duration::from_millis(50), Some(1000));
+    let mut harness = Harness::thread(Duration::ZERO, Duration::from_millis(50), Some(1000));
     let reports = harness.until(|output| matches!(output, WorkerOutput::Finished { .. }));
     assert_eq!(
         reports.last(),
@@ -260,7 +130,7 @@ fn a_limited_count_finishes_after_exactly_that_many_numbers() {
 
 #[test]
 fn after_stopped_the_workers_thread_is_gone() {
-    let mut harness = Harness::launch(Duration::from_millis(5), Duration::ZERO, None);
+    let mut harness = Harness::thread(Duration::from_millis(5), Duration::ZERO, None);
     harness.until(|output| counted(output) == Some(1));
     let thread = harness.echo.writer_thread();
     assert!(

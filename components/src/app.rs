@@ -69,7 +69,9 @@ pub enum Phase {
     /// Shutdown sent, waiting for `Stopped`.
     Closing,
     /// The worker answered and its thread was joined (or the fallback fired); quit asked.
-    Closed { worker_joined: bool },
+    Closed {
+        worker_joined: bool,
+    },
 }
 
 pub struct App {
@@ -145,7 +147,9 @@ impl App {
 
     /// The number after the newest one reported: where a new worker continues.
     fn next_number(&self) -> u64 {
-        self.label.newest().map_or(0, |number| number.saturating_add(1))
+        self.label
+            .newest()
+            .map_or(0, |number| number.saturating_add(1))
     }
 
     fn start_refreshing(&mut self, sender: &ComponentSender<Self>) {
@@ -443,7 +447,11 @@ impl SimpleComponent for App {
         }
     }
 
-    fn init(init: AppInit, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+    fn init(
+        init: AppInit,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
         let toasts = adw::ToastOverlay::new();
         let mut model = App {
             settings: init.settings,

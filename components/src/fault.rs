@@ -84,9 +84,12 @@ pub fn strike(kind: FaultKind) -> ! {
             std::thread::park();
         },
         FaultKind::Segfault => {
-            // SAFETY: raise() has no preconditions; it delivers SIGSEGV to this process,
-            // whose default action ends it, which is the point of this fault.
+            // Rust's runtime handles SIGSEGV to report stack overflows; restore the
+            // default action first so that the signal ends the process as a crash would.
+            // SAFETY: signal() and raise() have no memory-safety preconditions; the
+            // process is meant to die here.
             unsafe {
+                libc::signal(libc::SIGSEGV, libc::SIG_DFL);
                 libc::raise(libc::SIGSEGV);
             }
             std::process::abort()
@@ -102,7 +105,13 @@ mod tests {
     #[test]
     fn parses_kind_at_count() {
         let plan: FaultPlan = "segfault@12".parse().expect("valid");
-        assert_eq!(plan, FaultPlan { kind: FaultKind::Segfault, after: 12 });
+        assert_eq!(
+            plan,
+            FaultPlan {
+                kind: FaultKind::Segfault,
+                after: 12
+            }
+        );
         assert_eq!(plan.kind.to_string(), "segfault");
     }
 

@@ -28,11 +28,14 @@ pub enum Activity {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LabelState {
+    /// Where numbers come from now.
     backend: Backend,
     activity: Activity,
     newest: Option<u64>,
+    newest_from: Backend,
     arrived_since_refresh: bool,
     shown: Option<u64>,
+    shown_from: Backend,
     freshness: Freshness,
 }
 
@@ -42,8 +45,10 @@ impl LabelState {
             backend,
             activity,
             newest: None,
+            newest_from: backend,
             arrived_since_refresh: false,
             shown: None,
+            shown_from: backend,
             freshness: Freshness::Waiting,
         }
     }
@@ -51,6 +56,7 @@ impl LabelState {
     /// The worker reported `number`; it shows at the next refresh.
     pub fn receive(&mut self, number: u64) {
         self.newest = Some(number);
+        self.newest_from = self.backend;
         self.arrived_since_refresh = true;
     }
 
@@ -86,6 +92,7 @@ impl LabelState {
     pub fn refresh(&mut self) {
         if self.arrived_since_refresh {
             self.shown = self.newest;
+            self.shown_from = self.newest_from;
             self.freshness = Freshness::Fresh;
         } else if self.shown.is_some() {
             self.freshness = Freshness::QueueEmpty;
@@ -120,7 +127,7 @@ impl LabelState {
         self.newest
     }
 
-    /// Where the numbers come from now; the next ones say "process" or "thread".
+    /// Where numbers come from from now on; numbers already received keep their origin.
     pub fn set_backend(&mut self, backend: Backend) {
         self.backend = backend;
     }
@@ -136,7 +143,7 @@ impl LabelState {
     /// The big line: "Number in thread: 7".
     pub fn headline(&self) -> String {
         match self.shown {
-            Some(number) => format!("Number in {}: {number}", self.backend.noun()),
+            Some(number) => format!("Number in {}: {number}", self.shown_from.noun()),
             None => "No number yet".to_owned(),
         }
     }
@@ -257,12 +264,15 @@ mod tests {
     }
 
     #[test]
-    fn headline_names_the_backend_the_numbers_come_from() {
+    fn headline_names_the_backend_each_number_came_from() {
         let mut state = running();
         state.receive(3);
         state.refresh();
         state.set_backend(Backend::Process);
-        assert_eq!(state.headline(), "Number in process: 3");
+        assert_eq!(state.headline(), "Number in thread: 3");
+        state.receive(4);
+        state.refresh();
+        assert_eq!(state.headline(), "Number in process: 4");
     }
 
     #[test]

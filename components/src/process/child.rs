@@ -12,9 +12,12 @@ use relm4::gtk::glib;
 
 use super::frame::{self, ChildPlan, Command, FrameError, FromChild, ToChild, PROTOCOL_VERSION};
 use crate::fault::{self, FaultKind, FaultPlan};
+use crate::settings::Backend;
 use crate::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 
 const JOIN_TIMEOUT: Duration = Duration::from_millis(500);
+/// The exit status of a child whose worker thread panicked, as for a panicking program.
+const CRASHED_STATUS: i32 = 101;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ChildError {
@@ -45,7 +48,11 @@ pub fn serve(
             limit: None,
             echo: None,
             running: plan.running,
-            fault: None,
+            // Faults of the worker's own code happen there; faults of the whole
+            // process happen below, in the relay.
+            fault: plan
+                .fault
+                .filter(|fault| fault.kind.survivable_on(Backend::Thread)),
         },
         &sender,
         |output| output,
@@ -54,13 +61,20 @@ pub fn serve(
 
     let quit = main_loop.clone();
     let shutdown = worker.sender();
-    let fault = plan.fault;
+    let fault = plan
+        .fault
+        .filter(|fault| !fault.kind.survivable_on(Backend::Thread));
     glib::MainContext::default().spawn_local(async move {
         while let Some(output) = receiver.recv().await {
             if let (Some(plan), WorkerOutput::Counted(number)) = (fault, &output) {
                 if number.saturating_add(1) >= plan.after {
                     strike(plan, &mut reports);
                 }
+            }
+            if let WorkerOutput::Crashed { reason } = &output {
+                // The parent sees this process end, and tells the user.
+                eprintln!("offload worker: {reason}");
+                std::process::exit(CRASHED_STATUS);
             }
             let stopped = matches!(output, WorkerOutput::Stopped { .. });
             let sent = frame::write_frame(&mut reports, &FromChild::Report(output));
@@ -87,12 +101,22 @@ fn handshake(commands: &mut impl Read, reports: &mut impl Write) -> Result<Child
         ToChild::Hello { protocol } if protocol == PROTOCOL_VERSION => {}
         ToChild::Hello { protocol } => {
             // Say who we are, so the parent can tell the user what is wrong.
-            let _ = frame::write_frame(reports, &FromChild::Hello { protocol: PROTOCOL_VERSION });
+            let _ = frame::write_frame(
+                reports,
+                &FromChild::Hello {
+                    protocol: PROTOCOL_VERSION,
+                },
+            );
             return Err(ChildError::ProtocolMismatch(protocol));
         }
         _ => return Err(ChildError::NoHandshake),
     }
-    frame::write_frame(reports, &FromChild::Hello { protocol: PROTOCOL_VERSION })?;
+    frame::write_frame(
+        reports,
+        &FromChild::Hello {
+            protocol: PROTOCOL_VERSION,
+        },
+    )?;
     match frame::read_frame(commands)? {
         ToChild::Begin(plan) => Ok(plan),
         _ => Err(ChildError::NoHandshake),
@@ -114,7 +138,9 @@ fn relay_commands(mut commands: impl Read + Send + 'static, worker: relm4::Sende
         };
         worker.emit(input);
     };
-    let spawned = thread::Builder::new().name("parent-commands".into()).spawn(relay);
+    let spawned = thread::Builder::new()
+        .name("parent-commands".into())
+        .spawn(relay);
     if spawned.is_err() {
         eprintln!("offload worker: cannot read commands; stopping");
     }

@@ -21,7 +21,9 @@ const LENGTH_PREFIX: usize = 4;
 /// Parent to child.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToChild {
-    Hello { protocol: u32 },
+    Hello {
+        protocol: u32,
+    },
     /// How to count; sent once, right after `Hello`.
     Begin(ChildPlan),
     Command(Command),
@@ -68,7 +70,8 @@ pub enum FrameError {
 
 /// Encodes `message` as one frame.
 pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, FrameError> {
-    let body = postcard::to_allocvec(message).map_err(|error| FrameError::Malformed(error.to_string()))?;
+    let body =
+        postcard::to_allocvec(message).map_err(|error| FrameError::Malformed(error.to_string()))?;
     let length = u32::try_from(body.len())
         .ok()
         .filter(|length| *length <= MAX_FRAME_LEN)
@@ -104,7 +107,11 @@ pub fn read_frame<T: DeserializeOwned>(reader: &mut impl Read) -> Result<T, Fram
 /// Decodes the first frame in `bytes`; returns it and how many bytes it took.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<(T, usize), FrameError> {
     let Some((prefix, rest)) = bytes.split_first_chunk::<LENGTH_PREFIX>() else {
-        return Err(if bytes.is_empty() { FrameError::Closed } else { FrameError::Truncated });
+        return Err(if bytes.is_empty() {
+            FrameError::Closed
+        } else {
+            FrameError::Truncated
+        });
     };
     let length = checked_length(*prefix)?;
     let body = rest.get(..length).ok_or(FrameError::Truncated)?;
@@ -121,12 +128,15 @@ fn checked_length(prefix: [u8; LENGTH_PREFIX]) -> Result<usize, FrameError> {
 
 /// A body must hold exactly one message: trailing bytes mean the peer is confused.
 fn decode_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, FrameError> {
-    let (message, rest) =
-        postcard::take_from_bytes(body).map_err(|error| FrameError::Malformed(error.to_string()))?;
+    let (message, rest) = postcard::take_from_bytes(body)
+        .map_err(|error| FrameError::Malformed(error.to_string()))?;
     if rest.is_empty() {
         Ok(message)
     } else {
-        Err(FrameError::Malformed(format!("{} bytes after the message", rest.len())))
+        Err(FrameError::Malformed(format!(
+            "{} bytes after the message",
+            rest.len()
+        )))
     }
 }
 
@@ -160,7 +170,9 @@ mod tests {
 
     #[test]
     fn every_message_survives_a_round_trip() {
-        round_trip(ToChild::Hello { protocol: PROTOCOL_VERSION });
+        round_trip(ToChild::Hello {
+            protocol: PROTOCOL_VERSION,
+        });
         round_trip(ToChild::Begin(ChildPlan {
             delay_nanos: 1_000_000_000,
             report_interval_nanos: 50_000_000,
@@ -168,25 +180,43 @@ mod tests {
             running: true,
             fault: None,
         }));
-        for command in [Command::Start, Command::Pause, Command::Reset, Command::Shutdown] {
+        for command in [
+            Command::Start,
+            Command::Pause,
+            Command::Reset,
+            Command::Shutdown,
+        ] {
             round_trip(ToChild::Command(command));
         }
-        round_trip(FromChild::Hello { protocol: PROTOCOL_VERSION });
+        round_trip(FromChild::Hello {
+            protocol: PROTOCOL_VERSION,
+        });
         for output in [
             WorkerOutput::Counted(u64::MAX),
             WorkerOutput::Cleared,
             WorkerOutput::Paused { last: None },
             WorkerOutput::Finished { last: Some(3) },
             WorkerOutput::Stopped { last: Some(0) },
-            WorkerOutput::Crashed { reason: "boom".into() },
+            WorkerOutput::Crashed {
+                reason: "boom".into(),
+            },
         ] {
             round_trip(FromChild::Report(output));
         }
     }
 
     #[test]
+    fn hello_has_the_bytes_the_wrong_protocol_fixture_sends() {
+        let frame = encode(&FromChild::Hello { protocol: 2 }).expect("encodes");
+        assert_eq!(frame, [2, 0, 0, 0, 0, 2]);
+    }
+
+    #[test]
     fn clean_end_between_frames_is_closed() {
-        assert!(matches!(read_frame::<FromChild>(&mut &[][..]), Err(FrameError::Closed)));
+        assert!(matches!(
+            read_frame::<FromChild>(&mut &[][..]),
+            Err(FrameError::Closed)
+        ));
     }
 
     #[test]
@@ -194,14 +224,20 @@ mod tests {
         let frame = encode(&FromChild::Report(WorkerOutput::Counted(7))).expect("encodes");
         for cut in 1..frame.len() {
             let result = read_frame::<FromChild>(&mut &frame[..cut]);
-            assert!(matches!(result, Err(FrameError::Truncated)), "cut at {cut}: {result:?}");
+            assert!(
+                matches!(result, Err(FrameError::Truncated)),
+                "cut at {cut}: {result:?}"
+            );
         }
     }
 
     #[test]
     fn oversized_length_is_refused_before_reading_the_body() {
         let mut reader = &u32::MAX.to_le_bytes()[..];
-        assert!(matches!(read_frame::<FromChild>(&mut reader), Err(FrameError::TooLong(u32::MAX))));
+        assert!(matches!(
+            read_frame::<FromChild>(&mut reader),
+            Err(FrameError::TooLong(u32::MAX))
+        ));
     }
 
     #[test]
@@ -209,7 +245,10 @@ mod tests {
         let mut frame = encode(&FromChild::Report(WorkerOutput::Cleared)).expect("encodes");
         frame.push(0);
         frame[0] += 1;
-        assert!(matches!(decode::<FromChild>(&frame), Err(FrameError::Malformed(_))));
+        assert!(matches!(
+            decode::<FromChild>(&frame),
+            Err(FrameError::Malformed(_))
+        ));
     }
 
     proptest! {

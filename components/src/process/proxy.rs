@@ -109,7 +109,9 @@ impl ChildProxy {
             }
         };
         // A child that is gone already shows up as the end of its pipe.
-        let _ = child.send(&ToChild::Hello { protocol: PROTOCOL_VERSION });
+        let _ = child.send(&ToChild::Hello {
+            protocol: PROTOCOL_VERSION,
+        });
         let _ = child.send(&ToChild::Begin(self.plan.clone()));
         self.child = Some(child);
         self.arm_deadline(sender, HANDSHAKE_TIMEOUT);
