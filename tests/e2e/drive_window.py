@@ -3,7 +3,9 @@
 
 Reads the label through AT-SPI, presses Pause, Reset and Start, closes the window with
 its Close button, and checks the process exits cleanly and leaves no child behind.
-Then measures close -> process gone with the worker in each state. Prints one JSON
+Switches backend in the running window; survives injected faults of the worker child;
+kills the window with SIGKILL and checks its child follows. Then measures close ->
+process gone with the worker in each state, on each backend. Prints one JSON
 line with the figures; exits non-zero, naming the step, on any failure.
 
 Run it on a private display: xvfb-run -a dbus-run-session -- drive_window.py OFFLOAD
@@ -61,20 +63,41 @@ def frame_action(root, name):
     raise Failure(f"the window has no action {name}")
 
 
-def press(root, name):
-    button = find(root, "push button", lambda text: text == name)
+def press(root, name, role="push button"):
+    button = find(root, role, lambda text: text == name)
     if button is None:
         raise Failure(f"no '{name}' button")
     button.queryAction().doAction(0)
 
 
+def shown(root):
+    """(backend noun, number) from the big label, or None."""
+    label = find(root, "label", lambda text: text.startswith("Number in "))
+    if label is None:
+        return None
+    words = label.name.split()
+    return words[2].rstrip(":"), int(words[3])
+
+
 def shown_number(root):
-    label = find(root, "label", lambda text: text.startswith("Number in thread: "))
-    return int(label.name.rsplit(" ", 1)[1]) if label else None
+    seen = shown(root)
+    return seen[1] if seen else None
 
 
 def has_label(root, text):
     return find(root, "label", lambda name: name == text) is not None
+
+
+def worker_children(pid):
+    children = []
+    for child in children_of(pid):
+        try:
+            with open(f"/proc/{child}/cmdline", "rb") as cmdline:
+                if cmdline.read() == b"offload\0worker\0":
+                    children.append(child)
+        except FileNotFoundError:
+            pass
+    return children
 
 
 def children_of(pid):
@@ -144,10 +167,65 @@ def walkthrough(binary):
     return app.close_and_time(lambda root: press(root, "Close"))
 
 
-def close_times(binary, worker_delay, runs):
+def switch_backend(binary):
+    """Thread -> Process -> Thread in the running window: the count goes on."""
+    app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05")
+    root, pid = app.root, app.process.pid
+    before = wait_for("counting in the thread", lambda: shown(root) and shown(root)[0] == "thread" and shown(root))
+    if worker_children(pid):
+        raise Failure("a worker child exists on the thread backend")
+
+    press(root, "Process")
+    seen = wait_for("counting in the process", lambda: shown(root) and shown(root)[0] == "process" and shown(root))
+    if seen[1] < before[1]:
+        raise Failure(f"the count went back on switching: {before} -> {seen}")
+    children = wait_for("a worker child", lambda: worker_children(pid))
+
+    press(root, "Thread")
+    again = wait_for("counting in the thread again", lambda: shown(root) and shown(root)[0] == "thread" and shown(root))
+    if again[1] < seen[1]:
+        raise Failure(f"the count went back on switching: {seen} -> {again}")
+    if any(alive(child) for child in children):
+        raise Failure(f"the worker child outlived the switch: {children}")
+    app.close_and_time(lambda root: frame_action(root, "win.close"))
+
+
+def crash_recovery(binary, backend, fault):
+    """A worker that fails after five numbers: the window goes on counting from there."""
+    app = Offload(binary, "--backend", backend, "--worker-delay", "0.02", "--gui-delay", "0.02",
+                  "--inject-fault", f"{fault}@5")
+    root = app.root
+    numbers = []
+
+    def past_the_crash():
+        number = shown_number(root)
+        if number is not None and (not numbers or numbers[-1] != number):
+            numbers.append(number)
+        return number is not None and number >= 15
+
+    wait_for(f"counting past a {fault} fault", past_the_crash)
+    if numbers != sorted(numbers):
+        raise Failure(f"the count went back after a {fault} fault: {numbers}")
+    if backend == "process" and not worker_children(app.process.pid):
+        raise Failure("no worker child after the restart")
+    app.close_and_time(lambda root: frame_action(root, "win.close"))
+
+
+def gui_killed(binary):
+    """SIGKILL the window's process: its worker child must follow within a second."""
+    app = Offload(binary, "--backend", "process")
+    children = wait_for("a worker child", lambda: worker_children(app.process.pid))
+    app.process.kill()
+    app.process.wait()
+    started = time.monotonic()
+    wait_for("the orphaned child to exit", lambda: not any(alive(child) for child in children), patience=1.0)
+    return (time.monotonic() - started) * 1000
+
+
+def close_times(binary, worker_delay, runs, backend="thread"):
     times = []
     for _ in range(runs):
-        app = Offload(binary, "--worker-delay", worker_delay)
+        app = Offload(binary, "--worker-delay", worker_delay, "--backend", backend)
         wait_for("the label", lambda: find(app.root, "label", lambda t: t.startswith(("Number", "No number"))))
         # win.close is what Ctrl+W runs: the app's own close path, with no animation.
         times.append(app.close_and_time(lambda root: frame_action(root, "win.close")))
@@ -159,10 +237,16 @@ def main():
     runs = int(os.environ.get("OFFLOAD_E2E_CLOSE_RUNS", "3"))
     try:
         figures = {"walkthrough_close_ms": round(walkthrough(binary), 1)}
-        for state, delay in [("counting", "0.01"), ("mid_delay", "3600"), ("flooding", "0")]:
-            times = close_times(binary, delay, runs)
-            figures[f"close_ms_{state}_median"] = round(statistics.median(times), 1)
-            figures[f"close_ms_{state}_max"] = round(max(times), 1)
+        switch_backend(binary)
+        crash_recovery(binary, "thread", "panic")
+        for fault in ["panic", "abort", "segfault", "garbage"]:
+            crash_recovery(binary, "process", fault)
+        figures["gui_killed_child_gone_ms"] = round(gui_killed(binary), 1)
+        for backend in ["thread", "process"]:
+            for state, delay in [("counting", "0.01"), ("mid_delay", "3600"), ("flooding", "0")]:
+                times = close_times(binary, delay, runs, backend)
+                figures[f"close_ms_{backend}_{state}_median"] = round(statistics.median(times), 1)
+                figures[f"close_ms_{backend}_{state}_max"] = round(max(times), 1)
     except Failure as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         return 1
