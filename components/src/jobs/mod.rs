@@ -4,3 +4,4 @@
 //! thread or process is the worker's business.
 
 pub mod counter;
+pub mod primes;
