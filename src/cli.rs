@@ -22,6 +22,28 @@ struct Cli {
 }
 
 #[derive(Debug, clap::Args)]
+struct JobArgs {
+    /// Run a heavy job: count the primes below --upto
+    #[arg(long, value_enum, requires = "upto")]
+    job: Option<JobKind>,
+    /// The job's size: count the primes below this number (up to 10^12, e.g. 1e9)
+    #[arg(long, value_name = "N", value_parser = parse_upto, requires = "job", allow_negative_numbers = true)]
+    upto: Option<u64>,
+    /// How many workers share the job (default: one per core)
+    #[arg(long, value_name = "K", value_parser = parse_workers, requires = "job", allow_negative_numbers = true)]
+    workers: Option<usize>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum JobKind {
+    /// Count the primes below N with a segmented sieve
+    Primes,
+}
+
+/// The largest job accepted: the primes below 10^12 (hours of work, bounded memory).
+pub const MAX_UPTO: u64 = 1_000_000_000_000;
+
+#[derive(Debug, clap::Args)]
 struct WindowArgs {
     /// Seconds between two numbers (0: as fast as it can)
     #[arg(long, value_name = "SECONDS", default_value = "1.0", value_parser = Delay::worker, allow_negative_numbers = true)]
@@ -35,12 +57,22 @@ struct WindowArgs {
     /// Make the first worker fail after N numbers (KIND@N; tests of crash recovery)
     #[arg(long, value_name = "KIND@N", hide = true)]
     inject_fault: Option<FaultPlan>,
+    #[command(flatten)]
+    job: JobArgs,
+    /// Close the window when the job is done (for scripts)
+    #[arg(long, requires = "job")]
+    quit_when_done: bool,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run the worker without a window, printing the seed's "Other thread: N" lines
+    /// Run without a window: count, printing the seed's "Other thread: N" lines, or run a job
     Headless {
+        #[command(flatten)]
+        job: JobArgs,
+        /// Where a job's workers run
+        #[arg(long, value_enum, default_value_t = BackendArg::Thread, requires = "job")]
+        backend: BackendArg,
         /// Seconds between two numbers (0: as fast as it can)
         #[arg(long, value_name = "SECONDS", default_value = "1.0", value_parser = Delay::worker, allow_negative_numbers = true)]
         worker_delay: Delay,
@@ -70,6 +102,23 @@ impl From<BackendArg> for Backend {
     }
 }
 
+fn parse_upto(text: &str) -> Result<u64, String> {
+    let out_of_range = || format!("use a whole number from 2 to {MAX_UPTO} (1e12)");
+    let value: f64 = text.trim().parse().map_err(|_| out_of_range())?;
+    if value.is_finite() && value.fract() == 0.0 && (2.0..=MAX_UPTO as f64).contains(&value) {
+        Ok(value as u64)
+    } else {
+        Err(out_of_range())
+    }
+}
+
+fn parse_workers(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(workers) if (1..=256).contains(&workers) => Ok(workers),
+        _ => Err("use a whole number of workers from 1 to 256".to_owned()),
+    }
+}
+
 fn parse_count(text: &str) -> Result<u64, String> {
     match text.trim().parse::<u64>() {
         Ok(count) if count >= 1 => Ok(count),
@@ -83,13 +132,36 @@ pub enum Invocation {
     Window {
         settings: RunSettings,
         fault: Option<FaultPlan>,
+        job: Option<Job>,
+        quit_when_done: bool,
     },
     Headless {
         worker_delay: Delay,
         count: Option<u64>,
     },
+    HeadlessJob {
+        job: Job,
+        backend: Backend,
+    },
     /// Started by the process backend, not by a user.
     Child,
+}
+
+/// A job asked for on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub upto: u64,
+    pub workers: usize,
+}
+
+impl JobArgs {
+    fn job(&self) -> Option<Job> {
+        let upto = self.upto.filter(|_| self.job == Some(JobKind::Primes))?;
+        let workers = self
+            .workers
+            .unwrap_or_else(offload_components::job_run::default_parts);
+        Some(Job { upto, workers })
+    }
 }
 
 /// Why the program should stop before it starts.
@@ -119,11 +191,19 @@ where
     })?;
     Ok(match cli.command {
         Some(Command::Headless {
+            job,
+            backend,
             worker_delay,
             count,
-        }) => Invocation::Headless {
-            worker_delay,
-            count,
+        }) => match job.job() {
+            Some(job) => Invocation::HeadlessJob {
+                job,
+                backend: backend.into(),
+            },
+            None => Invocation::Headless {
+                worker_delay,
+                count,
+            },
         },
         Some(Command::Worker) => Invocation::Child,
         None => {
@@ -139,7 +219,12 @@ where
                     plan.kind
                 )));
             }
-            Invocation::Window { settings, fault }
+            Invocation::Window {
+                settings,
+                fault,
+                job: cli.window.job.job(),
+                quit_when_done: cli.window.quit_when_done,
+            }
         }
     })
 }
@@ -180,19 +265,57 @@ mod tests {
         let expected = Invocation::Window {
             settings: RunSettings::default(),
             fault: None,
+            job: None,
+            quit_when_done: false,
         };
         assert_eq!(parse_ok(&[]), expected);
     }
 
     #[test]
     fn process_backend_and_faults_are_chosen_on_the_command_line() {
-        let Invocation::Window { settings, fault } =
-            parse_ok(&["--backend", "process", "--inject-fault", "segfault@3"])
+        let Invocation::Window {
+            settings, fault, ..
+        } = parse_ok(&["--backend", "process", "--inject-fault", "segfault@3"])
         else {
             panic!("expected the window");
         };
         assert_eq!(settings.backend, Backend::Process);
         assert_eq!(fault.map(|plan| plan.after), Some(3));
+    }
+
+    #[test]
+    fn jobs_are_sized_in_plain_or_scientific_notation() {
+        let Invocation::HeadlessJob { job, backend } = parse_ok(&[
+            "headless",
+            "--job",
+            "primes",
+            "--upto",
+            "1e9",
+            "--workers",
+            "3",
+            "--backend",
+            "process",
+        ]) else {
+            panic!("expected a headless job");
+        };
+        assert_eq!(
+            job,
+            Job {
+                upto: 1_000_000_000,
+                workers: 3
+            }
+        );
+        assert_eq!(backend, Backend::Process);
+        let Invocation::Window {
+            job,
+            quit_when_done,
+            ..
+        } = parse_ok(&["--job", "primes", "--upto", "1000000", "--quit-when-done"])
+        else {
+            panic!("expected the window");
+        };
+        assert_eq!(job.map(|job| job.upto), Some(1_000_000));
+        assert!(quit_when_done);
     }
 
     #[test]

@@ -1,12 +1,17 @@
-//! `offload headless`: the same Worker component, no window, printing the seed's
-//! "Other thread: N" lines. Ends after `--count` numbers, on Ctrl+C or on SIGTERM,
-//! always through the worker's typed Shutdown.
+//! `offload headless`: the same Worker components, no window.
+//!
+//! Counting prints the seed's "Other thread: N" lines and ends after `--count` numbers;
+//! a job prints its result and elapsed time. Either ends on Ctrl+C or SIGTERM, always
+//! through the workers' typed Shutdown.
 
 use std::io::{self, BufWriter};
+use std::path::PathBuf;
 use std::thread;
 use std::time::Duration;
 
-use offload_components::settings::Delay;
+use offload_components::job_run::JobRun;
+use offload_components::job_state::JobOutcome;
+use offload_components::settings::{Backend, Delay};
 use offload_components::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 use relm4::gtk::glib;
 use tokio::signal::unix::{signal, SignalKind};
@@ -16,7 +21,7 @@ use tokio::sync::oneshot;
 const REPORT_INTERVAL: Duration = Duration::from_millis(100);
 const JOIN_TIMEOUT: Duration = Duration::from_millis(500);
 
-pub fn run(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
+pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<WorkerOutput>();
     let worker = WorkerRun::launch(
@@ -29,11 +34,13 @@ pub fn run(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
             echo: Some(Box::new(BufWriter::new(io::stdout()))),
             running: true,
             fault: None,
+            job: None,
         },
         &sender,
         |output| output,
     );
-    let signals = SignalWatch::start(worker.sender())?;
+    let interrupt = worker.sender();
+    let signals = SignalWatch::start(move || interrupt.emit(WorkerInput::Shutdown))?;
 
     let quit = main_loop.clone();
     let worker_input = worker.sender();
@@ -42,7 +49,7 @@ pub fn run(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
             match output {
                 WorkerOutput::Finished { .. } => worker_input.emit(WorkerInput::Shutdown),
                 WorkerOutput::Stopped { .. } | WorkerOutput::Crashed { .. } => break,
-                WorkerOutput::Counted(_) | WorkerOutput::Cleared | WorkerOutput::Paused { .. } => {}
+                _ => {}
             }
         }
         quit.quit();
@@ -57,18 +64,72 @@ pub fn run(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     }
 }
 
-/// A thread that turns SIGINT and SIGTERM into the worker's Shutdown until stopped.
+/// What a headless job's main loop hears.
+enum JobEvent {
+    Report(usize, WorkerOutput),
+    Interrupted,
+}
+
+pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
+    let main_loop = glib::MainLoop::new(None, false);
+    let (sender, receiver) = relm4::channel::<JobEvent>();
+    let placement = match backend {
+        Backend::Thread => Placement::Thread,
+        Backend::Process => Placement::Process {
+            program: PathBuf::from("/proc/self/exe"),
+        },
+    };
+    let mut job = JobRun::launch(&placement, upto, parts, &sender, JobEvent::Report);
+    let interrupt = sender.clone();
+    let signals = SignalWatch::start(move || interrupt.emit(JobEvent::Interrupted))?;
+
+    let quit = main_loop.clone();
+    let outcome = glib::MainContext::default().block_on(async move {
+        while let Some(event) = receiver.recv().await {
+            match event {
+                JobEvent::Report(part, output) => job.handle(part, output),
+                JobEvent::Interrupted => job.cancel(),
+            }
+            if job.all_gone() {
+                break;
+            }
+        }
+        quit.quit();
+        (job.state().outcome().clone(), job.state().detail())
+    });
+    signals.stop();
+    match outcome {
+        (JobOutcome::Done { .. }, detail) => {
+            let unit = match (backend, parts) {
+                (Backend::Thread, 1) => "thread",
+                (Backend::Thread, _) => "threads",
+                (Backend::Process, 1) => "process",
+                (Backend::Process, _) => "processes",
+            };
+            println!("{detail} on {parts} {unit}");
+            Ok(())
+        }
+        (JobOutcome::Cancelled, _) => {
+            println!("Cancelled");
+            Ok(())
+        }
+        (_, detail) => Err(detail),
+    }
+}
+
+/// A thread that turns SIGINT and SIGTERM into `on_signal` calls until stopped.
 struct SignalWatch {
     stop: oneshot::Sender<()>,
     thread: thread::JoinHandle<()>,
 }
 
 impl SignalWatch {
-    fn start(worker: relm4::Sender<WorkerInput>) -> Result<Self, String> {
+    fn start(on_signal: impl Fn() + Send + 'static) -> Result<Self, String> {
+        let failed = |error: io::Error| format!("cannot watch for signals: {error}");
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .build()
-            .map_err(|error| format!("cannot watch for signals: {error}"))?;
+            .map_err(failed)?;
         let (mut interrupt, mut terminate) = runtime
             .block_on(async {
                 Ok::<_, io::Error>((
@@ -76,7 +137,7 @@ impl SignalWatch {
                     signal(SignalKind::terminate())?,
                 ))
             })
-            .map_err(|error| format!("cannot watch for signals: {error}"))?;
+            .map_err(failed)?;
         let (stop, mut stopped) = oneshot::channel();
         let thread = thread::Builder::new()
             .name("signal-watch".into())
@@ -85,13 +146,13 @@ impl SignalWatch {
                     loop {
                         tokio::select! {
                             _ = &mut stopped => break,
-                            _ = interrupt.recv() => worker.emit(WorkerInput::Shutdown),
-                            _ = terminate.recv() => worker.emit(WorkerInput::Shutdown),
+                            _ = interrupt.recv() => on_signal(),
+                            _ = terminate.recv() => on_signal(),
                         }
                     }
                 });
             })
-            .map_err(|error| format!("cannot watch for signals: {error}"))?;
+            .map_err(failed)?;
         Ok(Self { stop, thread })
     }
 

@@ -23,7 +23,12 @@ fn main() -> ExitCode {
     };
     quiet_panics();
     let outcome = match invocation {
-        Invocation::Window { settings, fault } => window::run(settings, fault),
+        Invocation::Window {
+            settings,
+            fault,
+            job,
+            quit_when_done,
+        } => window::run(settings, fault, job, quit_when_done),
         Invocation::Child => {
             offload_components::process::child::serve(std::io::stdin(), std::io::stdout())
                 .map_err(|error| format!("worker: {error}"))
@@ -31,7 +36,10 @@ fn main() -> ExitCode {
         Invocation::Headless {
             worker_delay,
             count,
-        } => headless::run(worker_delay, count),
+        } => headless::count(worker_delay, count),
+        Invocation::HeadlessJob { job, backend } => {
+            headless::primes(job.upto, job.workers, backend)
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

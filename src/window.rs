@@ -2,13 +2,20 @@
 
 use std::path::PathBuf;
 
-use offload_components::app::{App, AppInit};
+use offload_components::app::{App, AppInit, JobRequest};
 use offload_components::fault::FaultPlan;
 use offload_components::settings::RunSettings;
+
+use crate::cli::Job;
 use offload_components::APP_ID;
 use relm4::{adw, gtk, RelmApp};
 
-pub fn run(settings: RunSettings, fault: Option<FaultPlan>) -> Result<(), String> {
+pub fn run(
+    settings: RunSettings,
+    fault: Option<FaultPlan>,
+    job: Option<Job>,
+    quit_when_done: bool,
+) -> Result<(), String> {
     gtk::init().map_err(|_| {
         "cannot open a display; run Offload in a graphical session, or try 'offload headless'"
             .to_owned()
@@ -24,6 +31,11 @@ pub fn run(settings: RunSettings, fault: Option<FaultPlan>) -> Result<(), String
         // The running executable itself, even if its file was replaced meanwhile.
         child_program: PathBuf::from("/proc/self/exe"),
         fault,
+        job: job.map(|job| JobRequest {
+            upto: job.upto,
+            workers: job.workers,
+        }),
+        quit_when_done,
     });
     Ok(())
 }

@@ -261,6 +261,7 @@ fn the_child_stops_and_exits_when_its_stdin_closes() {
         first_number: 7,
         running: true,
         fault: None,
+        job: None,
     };
     frame::write_frame(&mut commands, &ToChild::Begin(plan)).expect("writes");
     let hello: FromChild = frame::read_frame(&mut reports).expect("reads");
@@ -305,6 +306,7 @@ fn the_child_answers_a_shutdown_frame_with_stopped_and_exits() {
         first_number: 0,
         running: true,
         fault: None,
+        job: None,
     };
     frame::write_frame(&mut commands, &ToChild::Begin(plan)).expect("writes");
     frame::write_frame(&mut commands, &ToChild::Command(ChildCommand::Shutdown)).expect("writes");

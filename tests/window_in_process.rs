@@ -84,6 +84,8 @@ fn launch() -> Controller<App> {
         settings,
         child_program: env!("CARGO_BIN_EXE_offload").into(),
         fault: None,
+        job: None,
+        quit_when_done: false,
     };
     let app = App::builder().launch(init).detach();
     app.widget().present();

@@ -15,6 +15,8 @@ use relm4::gtk::glib;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, RelmWidgetExt, SimpleComponent};
 
 use crate::fault::FaultPlan;
+use crate::job_run::JobRun;
+use crate::job_state::JobOutcome;
 use crate::label_state::{Activity, LabelState};
 use crate::settings::{Backend, RunSettings};
 use crate::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
@@ -41,7 +43,21 @@ pub struct AppInit {
     pub child_program: PathBuf,
     /// Make the first worker fail on purpose (tests of crash recovery only).
     pub fault: Option<FaultPlan>,
+    /// A job to start at once.
+    pub job: Option<JobRequest>,
+    /// Close the window when that job ends.
+    pub quit_when_done: bool,
 }
+
+/// A heavy job: count the primes below `upto`, shared by `workers` workers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobRequest {
+    pub upto: u64,
+    pub workers: usize,
+}
+
+/// The job size the window offers first: a few seconds of work on a laptop.
+const DEFAULT_UPTO: u64 = 2_000_000_000;
 
 #[derive(Debug)]
 pub enum AppInput {
@@ -60,6 +76,14 @@ pub enum AppInput {
     StopTimedOut,
     /// The back-off after a crash is over.
     Restart,
+    /// "Count primes", or "Cancel" while a job runs.
+    JobButton,
+    SetUpto(u64),
+    Job {
+        generation: u64,
+        part: usize,
+        output: WorkerOutput,
+    },
 }
 
 /// Where the app is in its life.
@@ -90,6 +114,10 @@ pub struct App {
     phase: Phase,
     window: adw::ApplicationWindow,
     toasts: adw::ToastOverlay,
+    job: Option<JobRun>,
+    job_generation: u64,
+    job_request: JobRequest,
+    quit_when_done: bool,
 }
 
 impl App {
@@ -110,6 +138,66 @@ impl App {
         self.refresh_timer.is_some()
     }
 
+    /// The job's state, once a job was started.
+    pub fn job(&self) -> Option<&crate::job_state::JobState> {
+        self.job.as_ref().map(JobRun::state)
+    }
+
+    fn job_running(&self) -> bool {
+        self.job
+            .as_ref()
+            .is_some_and(|job| job.state().is_running())
+    }
+
+    fn start_job(&mut self, sender: &ComponentSender<Self>) {
+        if self.job_running() || self.phase != Phase::Open {
+            return;
+        }
+        self.job_generation += 1;
+        let generation = self.job_generation;
+        let job = JobRun::launch(
+            &self.placement(),
+            self.job_request.upto,
+            self.job_request.workers,
+            sender.input_sender(),
+            move |part, output| AppInput::Job {
+                generation,
+                part,
+                output,
+            },
+        );
+        if !self.label.running() {
+            job.set_running(false);
+        }
+        self.job = Some(job);
+    }
+
+    fn on_job(&mut self, part: usize, output: WorkerOutput, sender: &ComponentSender<Self>) {
+        let Some(job) = &mut self.job else { return };
+        let was_running = job.state().is_running();
+        job.handle(part, output);
+        if was_running && !job.state().is_running() {
+            match job.state().outcome() {
+                JobOutcome::Failed(reason) => {
+                    let text = format!("Job failed: worker {reason}");
+                    self.toast(&text);
+                }
+                JobOutcome::Done { .. } if self.quit_when_done => self.begin_close(sender),
+                _ => {}
+            }
+        }
+        self.maybe_finish_close();
+    }
+
+    fn placement(&self) -> Placement {
+        match self.settings.backend {
+            Backend::Thread => Placement::Thread,
+            Backend::Process => Placement::Process {
+                program: self.child_program.clone(),
+            },
+        }
+    }
+
     fn can_switch(&self) -> bool {
         self.phase == Phase::Open && !self.switching
     }
@@ -123,12 +211,7 @@ impl App {
     fn launch_worker(&mut self, first_number: u64, sender: &ComponentSender<Self>) {
         self.generation += 1;
         let generation = self.generation;
-        let placement = match self.settings.backend {
-            Backend::Thread => Placement::Thread,
-            Backend::Process => Placement::Process {
-                program: self.child_program.clone(),
-            },
-        };
+        let placement = self.placement();
         let init = WorkerInit {
             delay: self.settings.worker_delay.duration(),
             report_interval: self.settings.gui_delay.duration().min(FASTEST_REPORTS),
@@ -137,6 +220,7 @@ impl App {
             echo: None,
             running: self.label.running(),
             fault: self.fault.take(),
+            job: None,
         };
         let run = WorkerRun::launch(placement, init, sender.input_sender(), move |output| {
             AppInput::Worker { generation, output }
@@ -170,6 +254,9 @@ impl App {
     }
 
     fn set_running(&mut self, running: bool, sender: &ComponentSender<Self>) {
+        if let Some(job) = &self.job {
+            job.set_running(running);
+        }
         if running {
             self.label.start();
             self.emit(WorkerInput::Start);
@@ -184,6 +271,10 @@ impl App {
     /// Asks the current worker to stop, with a fallback should it not answer.
     fn stop_worker(&mut self, sender: &ComponentSender<Self>) {
         self.emit(WorkerInput::Shutdown);
+        self.arm_fallback(sender);
+    }
+
+    fn arm_fallback(&mut self, sender: &ComponentSender<Self>) {
         if self.fallback_timer.is_none() {
             let sender = sender.clone();
             let id = glib::timeout_add_local_once(SHUTDOWN_FALLBACK, move || {
@@ -228,20 +319,24 @@ impl App {
         if let Some(id) = self.restart_timer.take() {
             id.remove();
         }
-        if self.worker.is_some() {
-            self.stop_worker(sender);
-        } else {
+        if let Some(job) = &mut self.job {
+            job.cancel();
+        }
+        self.emit(WorkerInput::Shutdown);
+        self.arm_fallback(sender);
+        self.maybe_finish_close();
+    }
+
+    /// Closing ends once the counting worker and every job worker are joined.
+    fn maybe_finish_close(&mut self) {
+        let job_gone = self.job.as_ref().is_none_or(JobRun::all_gone);
+        if self.phase == Phase::Closing && self.worker.is_none() && job_gone {
             self.finish_close(true);
         }
     }
 
-    fn finish_close(&mut self, worker_answered: bool) {
+    fn finish_close(&mut self, worker_joined: bool) {
         self.cancel_fallback();
-        let worker_joined = match self.worker.take() {
-            Some(worker) if worker_answered => worker.join(JOIN_TIMEOUT),
-            Some(_) => false,
-            None => true,
-        };
         if !worker_joined {
             eprintln!("offload: the worker did not stop in time; quitting without it");
         }
@@ -265,7 +360,10 @@ impl App {
                 self.cancel_fallback();
                 self.label.receive_last(last);
                 if self.phase == Phase::Closing {
-                    self.finish_close(true);
+                    if let Some(worker) = self.worker.take() {
+                        worker.join(JOIN_TIMEOUT);
+                    }
+                    self.maybe_finish_close();
                 } else if self.switching {
                     if let Some(worker) = self.worker.take() {
                         worker.join(JOIN_TIMEOUT);
@@ -274,6 +372,8 @@ impl App {
                 }
             }
             WorkerOutput::Crashed { reason } => self.on_crash(&reason, sender),
+            // The counting worker runs no job.
+            WorkerOutput::JobProgress(_) | WorkerOutput::JobDone(_) => {}
         }
     }
 
@@ -284,7 +384,7 @@ impl App {
             worker.join(JOIN_TIMEOUT);
         }
         if self.phase == Phase::Closing {
-            self.finish_close(true);
+            self.maybe_finish_close();
             return;
         }
         if self.switching {
@@ -337,7 +437,7 @@ impl SimpleComponent for App {
     view! {
         adw::ApplicationWindow {
             set_title: Some("Offload"),
-            set_default_size: (560, 340),
+            set_default_size: (600, 460),
             connect_close_request[sender] => move |_| {
                 sender.input(AppInput::CloseRequested);
                 glib::Propagation::Stop
@@ -441,6 +541,69 @@ impl SimpleComponent for App {
                                 model.settings.worker_delay, model.settings.gui_delay
                             ),
                         },
+
+                        gtk::Separator {
+                            set_margin_top: 12,
+                            set_margin_bottom: 12,
+                        },
+
+                        gtk::Box {
+                            set_orientation: gtk::Orientation::Horizontal,
+                            set_halign: gtk::Align::Center,
+                            set_spacing: 12,
+
+                            gtk::Label {
+                                set_label: "Count primes below",
+                            },
+
+                            #[name = "upto"]
+                            gtk::SpinButton {
+                                set_adjustment: &gtk::Adjustment::new(
+                                    model.job_request.upto as f64,
+                                    2.0,
+                                    1e12,
+                                    1e6,
+                                    1e9,
+                                    0.0,
+                                ),
+                                set_digits: 0,
+                                set_numeric: true,
+                                set_width_chars: 14,
+                                set_tooltip_text: Some("The job's size: count the primes below this number"),
+                                #[watch]
+                                set_sensitive: !model.job_running(),
+                                connect_value_changed[sender] => move |spin| {
+                                    sender.input(AppInput::SetUpto(spin.value() as u64));
+                                },
+                            },
+
+                            #[name = "job_button"]
+                            gtk::Button {
+                                #[watch]
+                                set_label: if model.job_running() { "Cancel" } else { "Count primes" },
+                                connect_clicked => AppInput::JobButton,
+                            },
+                        },
+
+                        #[name = "job_progress"]
+                        gtk::ProgressBar {
+                            set_show_text: true,
+                            #[watch]
+                            set_visible: model.job.is_some(),
+                            #[watch]
+                            set_fraction: model.job().map_or(0.0, |job| job.fraction()),
+                            #[watch]
+                            set_text: model.job().map(|job| job.percent_text()).as_deref(),
+                        },
+
+                        #[name = "job_detail"]
+                        gtk::Label {
+                            add_css_class: "dim-label",
+                            #[watch]
+                            set_visible: model.job.is_some(),
+                            #[watch]
+                            set_label: &model.job().map(|job| job.detail()).unwrap_or_default(),
+                        },
                     },
                 },
             },
@@ -468,9 +631,19 @@ impl SimpleComponent for App {
             phase: Phase::Open,
             window: root.clone(),
             toasts: toasts.clone(),
+            job: None,
+            job_generation: 0,
+            job_request: init.job.unwrap_or(JobRequest {
+                upto: DEFAULT_UPTO,
+                workers: crate::job_run::default_parts(),
+            }),
+            quit_when_done: init.quit_when_done,
         };
         model.launch_worker(0, &sender);
         model.start_refreshing(&sender);
+        if init.job.is_some() {
+            model.start_job(&sender);
+        }
         install_shortcuts(&root);
 
         let widgets = view_output!();
@@ -496,7 +669,24 @@ impl SimpleComponent for App {
                 self.restart_timer = None;
                 self.launch_worker(self.next_number(), &sender);
             }
+            AppInput::JobButton if open => {
+                if self.job_running() {
+                    if let Some(job) = &mut self.job {
+                        job.cancel();
+                    }
+                } else {
+                    self.start_job(&sender);
+                }
+            }
+            AppInput::SetUpto(upto) => self.job_request.upto = upto.max(2),
+            AppInput::Job {
+                generation,
+                part,
+                output,
+            } if generation == self.job_generation => self.on_job(part, output, &sender),
             AppInput::ToggleRunning
+            | AppInput::JobButton
+            | AppInput::Job { .. }
             | AppInput::Reset
             | AppInput::Worker { .. }
             | AppInput::Restart => {}

@@ -5,6 +5,8 @@
 
 pub mod app;
 pub mod fault;
+pub mod job_run;
+pub mod job_state;
 pub mod jobs;
 pub mod label_state;
 pub mod process;

@@ -36,6 +36,7 @@ impl Harness {
             echo: Some(Box::new(echo.clone())),
             running: true,
             fault: None,
+            job: None,
         };
         Self::launch(Placement::Thread, init, echo)
     }
@@ -50,6 +51,7 @@ impl Harness {
             echo: None,
             running: true,
             fault,
+            job: None,
         };
         Self::launch(placement, init, Echo::default())
     }

@@ -120,7 +120,9 @@ pub fn split(range: Range<u64>, parts: usize) -> Vec<Range<u64>> {
     let parts = (parts.max(1) as u64).min(length.max(1));
     (0..parts)
         .map(|index| {
-            let cut = |at: u64| range.start + (u128::from(length) * u128::from(at) / u128::from(parts)) as u64;
+            let cut = |at: u64| {
+                range.start + (u128::from(length) * u128::from(at) / u128::from(parts)) as u64
+            };
             cut(index)..cut(index + 1)
         })
         .filter(|part| !part.is_empty())

@@ -53,6 +53,7 @@ pub fn serve(
             fault: plan
                 .fault
                 .filter(|fault| fault.kind.survivable_on(Backend::Thread)),
+            job: plan.job,
         },
         &sender,
         |output| output,

@@ -37,6 +37,7 @@ pub struct ChildPlan {
     pub first_number: u64,
     pub running: bool,
     pub fault: Option<crate::fault::FaultPlan>,
+    pub job: Option<crate::worker::JobSpec>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -157,6 +158,7 @@ fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::jobs::primes::Progress;
     use proptest::prelude::*;
 
     fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(message: T) {
@@ -179,6 +181,10 @@ mod tests {
             first_number: 41,
             running: true,
             fault: None,
+            job: Some(crate::worker::JobSpec {
+                start: 0,
+                end: 1000,
+            }),
         }));
         for command in [
             Command::Start,
@@ -200,6 +206,16 @@ mod tests {
             WorkerOutput::Crashed {
                 reason: "boom".into(),
             },
+            WorkerOutput::JobProgress(Progress {
+                done: 1,
+                total: 2,
+                primes: 0,
+            }),
+            WorkerOutput::JobDone(Progress {
+                done: 2,
+                total: 2,
+                primes: 1,
+            }),
         ] {
             round_trip(FromChild::Report(output));
         }

@@ -51,6 +51,7 @@ impl Worker for ChildProxy {
             first_number: init.first_number,
             running: init.running,
             fault: init.fault,
+            job: init.job,
         };
         Self {
             program,
@@ -87,7 +88,7 @@ impl Worker for ChildProxy {
                         child.kill();
                     }
                 }
-                WakeupKind::Tick | WakeupKind::FlushReport => {}
+                WakeupKind::Tick | WakeupKind::FlushReport | WakeupKind::JobSlice => {}
             },
         }
     }
@@ -166,6 +167,7 @@ impl ChildProxy {
         match &output {
             WorkerOutput::Counted(number) => self.last = Some(*number),
             WorkerOutput::Cleared => self.last = None,
+            WorkerOutput::JobProgress(_) | WorkerOutput::JobDone(_) => {}
             WorkerOutput::Paused { last } | WorkerOutput::Finished { last } => self.last = *last,
             // Held back until the child is reaped: Stopped promises nothing runs.
             WorkerOutput::Stopped { last } => {

@@ -1,8 +1,9 @@
-//! The Worker component: counts on its own thread and reports to the App.
+//! The Worker component: counts (or runs a heavy job) on its own thread and reports.
 //!
-//! It never blocks its thread. Counting is driven by timer sources on the thread's own
-//! glib context, so Pause, Reset and Shutdown are seen between two numbers, never
-//! after a sleep. Reports are coalesced here, so the App's channel cannot flood.
+//! It never blocks its thread. Work is driven by sources on the thread's own glib
+//! context, one number or one slice at a time, so Pause, Reset and Shutdown are seen
+//! between two steps, never after a sleep. Reports are coalesced here, so the App's
+//! channel cannot flood.
 
 mod exit_watch;
 pub mod report_throttle;
@@ -21,6 +22,7 @@ pub use run::{Placement, WorkerRun};
 
 use crate::fault::{self, FaultPlan};
 use crate::jobs::counter::Counter;
+use crate::jobs::primes::{PrimeCount, Progress};
 use crate::process::frame::{FrameError, FromChild};
 use report_throttle::{Offer, ReportThrottle};
 
@@ -48,6 +50,8 @@ pub struct Wakeup(pub(crate) WakeupKind);
 pub(crate) enum WakeupKind {
     Tick,
     FlushReport,
+    /// Time for the next slice of the job.
+    JobSlice,
     /// Process backend: start the child, from the worker's own long-lived thread.
     SpawnChild,
     /// Process backend: the child sent a frame, or its pipe ended or went bad.
@@ -69,9 +73,20 @@ pub enum WorkerOutput {
     Finished { last: Option<u64> },
     /// The answer to `Shutdown`: the last number produced, nothing runs any more.
     Stopped { last: Option<u64> },
+    /// How far the job has come (coalesced like `Counted`).
+    JobProgress(Progress),
+    /// The job is done; the worker is idle.
+    JobDone(Progress),
     /// The worker died without being asked to stop; it is gone, and sends nothing more.
     /// `reason` completes "Worker ...", e.g. "process was killed by SIGKILL".
     Crashed { reason: String },
+}
+
+/// A heavy job: count the primes in `start..end`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobSpec {
+    pub start: u64,
+    pub end: u64,
 }
 
 /// How a worker starts.
@@ -90,6 +105,24 @@ pub struct WorkerInit {
     pub running: bool,
     /// Fail on purpose (tests of crash recovery only).
     pub fault: Option<FaultPlan>,
+    /// Run this job instead of counting (`running` starts it).
+    pub job: Option<JobSpec>,
+}
+
+impl WorkerInit {
+    /// A worker that runs `job` at once, at low priority, reporting every `report_interval`.
+    pub fn for_job(job: JobSpec, report_interval: Duration) -> Self {
+        Self {
+            delay: Duration::ZERO,
+            report_interval,
+            first_number: 0,
+            limit: None,
+            echo: None,
+            running: true,
+            fault: None,
+            job: Some(job),
+        }
+    }
 }
 
 impl fmt::Debug for WorkerInit {
@@ -102,6 +135,7 @@ impl fmt::Debug for WorkerInit {
             .field("echo", &self.echo.is_some())
             .field("running", &self.running)
             .field("fault", &self.fault)
+            .field("job", &self.job)
             .finish()
     }
 }
@@ -135,6 +169,7 @@ pub struct CounterWorker {
     ticker: Option<AttachedSource>,
     flush: Option<AttachedSource>,
     fault: Option<FaultPlan>,
+    job: Option<RunningJob>,
     stopped: bool,
     sender: ComponentSender<Self>,
     _exit: ExitSignal,
@@ -170,6 +205,12 @@ impl Worker for CounterWorker {
             ticker: None,
             flush: None,
             fault: init.fault,
+            job: init.job.map(|spec| RunningJob {
+                count: PrimeCount::new(spec.start..spec.end),
+                runner: None,
+                last_report: None,
+                niced: false,
+            }),
             stopped: false,
             sender,
             _exit: exit,
@@ -206,6 +247,7 @@ impl Worker for CounterWorker {
                     report(&sender, WorkerOutput::Counted(number));
                 }
             }
+            WorkerInput::Wakeup(Wakeup(WakeupKind::JobSlice)) => self.job_slice(&sender),
             WorkerInput::Wakeup(Wakeup(
                 WakeupKind::SpawnChild | WakeupKind::ChildSaid(_) | WakeupKind::ChildDeadline,
             )) => {}
@@ -213,8 +255,35 @@ impl Worker for CounterWorker {
     }
 }
 
+/// The job a worker was given, and how it is driven.
+struct RunningJob {
+    count: PrimeCount,
+    /// The idle source asking for slices; none while paused.
+    runner: Option<AttachedSource>,
+    last_report: Option<Instant>,
+    niced: bool,
+}
+
+/// How much nicer than the window a job's thread is: the window always wins the CPU.
+const JOB_NICENESS: libc::c_int = 10;
+
 impl CounterWorker {
     fn start(&mut self, sender: &ComponentSender<Self>) {
+        if let Some(job) = &mut self.job {
+            if job.runner.is_none() && !job.count.is_done() {
+                if !job.niced {
+                    lower_this_threads_priority();
+                    job.niced = true;
+                }
+                let slice_sender = sender.clone();
+                let source = glib::idle_source_new(None, glib::Priority::DEFAULT_IDLE, move || {
+                    slice_sender.input(WorkerInput::Wakeup(Wakeup(WakeupKind::JobSlice)));
+                    glib::ControlFlow::Continue
+                });
+                job.runner = Some(AttachedSource::attach(source));
+            }
+            return;
+        }
         if self.ticker.is_some() || self.limit_reached() {
             return;
         }
@@ -238,6 +307,37 @@ impl CounterWorker {
         self.ticker = None;
         self.flush = None;
         self.throttle.discard();
+        if let Some(job) = &mut self.job {
+            job.runner = None;
+        }
+    }
+
+    /// Sieves segments for one busy slice, then lets queued messages in.
+    fn job_slice(&mut self, sender: &ComponentSender<Self>) {
+        let interval = self.throttle.interval();
+        let Some(job) = &mut self.job else { return };
+        if job.runner.is_none() {
+            return; // a slice queued before a Pause
+        }
+        let slice_start = Instant::now();
+        let mut more = true;
+        while more && slice_start.elapsed() < BUSY_SLICE {
+            more = job.count.step();
+        }
+        let progress = job.count.progress();
+        if !more {
+            job.runner = None;
+            report(sender, WorkerOutput::JobDone(progress));
+            return;
+        }
+        let now = Instant::now();
+        if job
+            .last_report
+            .is_none_or(|last| now.duration_since(last) >= interval)
+        {
+            job.last_report = Some(now);
+            report(sender, WorkerOutput::JobProgress(progress));
+        }
     }
 
     fn tick(&mut self, sender: &ComponentSender<Self>) {
@@ -306,6 +406,16 @@ impl CounterWorker {
     fn limit_reached(&self) -> bool {
         self.limit
             .is_some_and(|limit| self.counter.produced() >= limit)
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (Linux: niceness is per thread).
+fn lower_this_threads_priority() {
+    // SAFETY: gettid() cannot fail; setpriority() only reads its integer arguments, and
+    // raising one's own niceness needs no privilege. A failure just keeps the priority.
+    unsafe {
+        let thread = libc::gettid() as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, JOB_NICENESS);
     }
 }
 

@@ -56,6 +56,10 @@ impl ReportThrottle {
         Some(number)
     }
 
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
     /// Forget a held number (after a reset, it is no longer news).
     pub fn discard(&mut self) {
         self.pending = None;

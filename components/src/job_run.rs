@@ -1,0 +1,131 @@
+//! A heavy job in progress: the primes below N, cut into parts, one worker per part
+//! (threads or child processes), their reports combined into one `JobState`.
+//!
+//! Used alike by the window and by `offload headless`; it owns its workers' whole life.
+
+use std::time::{Duration, Instant};
+
+use crate::job_state::JobState;
+use crate::jobs::primes;
+use crate::worker::{JobSpec, Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
+
+/// Progress reports per part and second, at most.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+const JOIN_TIMEOUT: Duration = Duration::from_millis(100);
+
+/// One worker per core, unless told otherwise.
+pub fn default_parts() -> usize {
+    std::thread::available_parallelism().map_or(1, usize::from)
+}
+
+pub struct JobRun {
+    workers: Vec<Option<WorkerRun>>,
+    state: JobState,
+    started: Instant,
+}
+
+impl JobRun {
+    /// Starts counting the primes below `upto` on `parts` workers placed as `placement`
+    /// says; their reports reach `receiver` as `transform(part, output)`.
+    pub fn launch<X: 'static>(
+        placement: &Placement,
+        upto: u64,
+        parts: usize,
+        receiver: &relm4::Sender<X>,
+        transform: impl Fn(usize, WorkerOutput) -> X + Clone + 'static,
+    ) -> Self {
+        let ranges = primes::split(0..upto, parts);
+        let state = JobState::new(upto, ranges.iter().map(|range| range.end - range.start));
+        let workers = ranges
+            .into_iter()
+            .enumerate()
+            .map(|(part, range)| {
+                let spec = JobSpec {
+                    start: range.start,
+                    end: range.end,
+                };
+                let transform = transform.clone();
+                Some(WorkerRun::launch(
+                    placement.clone(),
+                    WorkerInit::for_job(spec, PROGRESS_INTERVAL),
+                    receiver,
+                    move |output| transform(part, output),
+                ))
+            })
+            .collect();
+        Self {
+            workers,
+            state,
+            started: Instant::now(),
+        }
+    }
+
+    pub fn state(&self) -> &JobState {
+        &self.state
+    }
+
+    /// Takes in a report from the worker of `part`.
+    pub fn handle(&mut self, part: usize, output: WorkerOutput) {
+        let elapsed = self.started.elapsed();
+        match output {
+            WorkerOutput::JobProgress(progress) => self.state.update(part, progress, elapsed),
+            WorkerOutput::JobDone(progress) => {
+                self.state.update(part, progress, elapsed);
+                self.stop_part(part);
+            }
+            WorkerOutput::Stopped { .. } => self.join_part(part),
+            WorkerOutput::Crashed { reason } => {
+                self.join_part(part);
+                self.state.fail(&reason);
+                self.stop_all();
+            }
+            WorkerOutput::Counted(_)
+            | WorkerOutput::Cleared
+            | WorkerOutput::Paused { .. }
+            | WorkerOutput::Finished { .. } => {}
+        }
+    }
+
+    /// Pause or resume every part.
+    pub fn set_running(&self, running: bool) {
+        let input = || {
+            if running {
+                WorkerInput::Start
+            } else {
+                WorkerInput::Pause
+            }
+        };
+        for worker in self.workers.iter().flatten() {
+            worker.emit(input());
+        }
+    }
+
+    /// Stops every part; the job ends as cancelled unless it was over already.
+    pub fn cancel(&mut self) {
+        self.state.cancel();
+        self.stop_all();
+    }
+
+    /// True once every worker has stopped and its thread was joined.
+    pub fn all_gone(&self) -> bool {
+        self.workers.iter().all(Option::is_none)
+    }
+
+    fn stop_all(&mut self) {
+        for part in 0..self.workers.len() {
+            self.stop_part(part);
+        }
+    }
+
+    fn stop_part(&self, part: usize) {
+        if let Some(Some(worker)) = self.workers.get(part) {
+            worker.emit(WorkerInput::Shutdown);
+        }
+    }
+
+    fn join_part(&mut self, part: usize) {
+        if let Some(worker) = self.workers.get_mut(part).and_then(Option::take) {
+            worker.join(JOIN_TIMEOUT);
+        }
+    }
+}

@@ -1,0 +1,247 @@
+//! What the job display says: the combined progress of the job's parts, its rate and
+//! the time it has left, as plain data (no GTK, no clock of its own).
+
+use std::time::Duration;
+
+use crate::jobs::primes::Progress;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobOutcome {
+    Running,
+    Done { primes: u64, elapsed: Duration },
+    Cancelled,
+    Failed(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobState {
+    upto: u64,
+    parts: Vec<Progress>,
+    elapsed: Duration,
+    outcome: JobOutcome,
+}
+
+impl JobState {
+    /// A job counting primes below `upto`, cut into parts of `totals` numbers each.
+    pub fn new(upto: u64, totals: impl IntoIterator<Item = u64>) -> Self {
+        Self {
+            upto,
+            parts: totals
+                .into_iter()
+                .map(|total| Progress {
+                    total,
+                    ..Progress::default()
+                })
+                .collect(),
+            elapsed: Duration::ZERO,
+            outcome: JobOutcome::Running,
+        }
+    }
+
+    /// A part reported; reports never move a part backwards.
+    pub fn update(&mut self, part: usize, progress: Progress, elapsed: Duration) {
+        if let Some(slot) = self.parts.get_mut(part) {
+            if progress.done >= slot.done {
+                *slot = progress;
+            }
+        }
+        self.elapsed = elapsed;
+        if self.outcome == JobOutcome::Running && self.all_done() {
+            self.outcome = JobOutcome::Done {
+                primes: self.primes(),
+                elapsed,
+            };
+        }
+    }
+
+    pub fn cancel(&mut self) {
+        if self.outcome == JobOutcome::Running {
+            self.outcome = JobOutcome::Cancelled;
+        }
+    }
+
+    pub fn fail(&mut self, reason: &str) {
+        if self.outcome == JobOutcome::Running {
+            self.outcome = JobOutcome::Failed(reason.to_owned());
+        }
+    }
+
+    pub fn outcome(&self) -> &JobOutcome {
+        &self.outcome
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.outcome == JobOutcome::Running
+    }
+
+    fn all_done(&self) -> bool {
+        self.parts.iter().all(|part| part.done >= part.total)
+    }
+
+    fn done(&self) -> u64 {
+        self.parts.iter().map(|part| part.done).sum()
+    }
+
+    fn total(&self) -> u64 {
+        self.parts.iter().map(|part| part.total).sum()
+    }
+
+    pub fn primes(&self) -> u64 {
+        self.parts.iter().map(|part| part.primes).sum()
+    }
+
+    /// From 0.0 to 1.0.
+    pub fn fraction(&self) -> f64 {
+        match self.total() {
+            0 => 1.0,
+            total => self.done() as f64 / total as f64,
+        }
+    }
+
+    /// Numbers sieved per second so far.
+    pub fn rate(&self) -> Option<f64> {
+        let seconds = self.elapsed.as_secs_f64();
+        (seconds > 0.0 && self.done() > 0).then(|| self.done() as f64 / seconds)
+    }
+
+    pub fn remaining(&self) -> Option<Duration> {
+        let rate = self.rate()?;
+        let left = (self.total() - self.done()) as f64 / rate;
+        Some(Duration::from_secs_f64(left.min(1e9)))
+    }
+
+    /// "42 %" in the bar.
+    pub fn percent_text(&self) -> String {
+        format!("{:.0} %", self.fraction() * 100.0)
+    }
+
+    /// The line under the bar.
+    pub fn detail(&self) -> String {
+        match &self.outcome {
+            JobOutcome::Running => match (self.rate(), self.remaining()) {
+                (Some(rate), Some(left)) => format!(
+                    "{} numbers/s · {} left · {} primes so far",
+                    si(rate),
+                    clock(left),
+                    group(self.primes())
+                ),
+                _ => "Starting…".to_owned(),
+            },
+            JobOutcome::Done { primes, elapsed } => format!(
+                "{} primes below {} ({:.2} s)",
+                group(*primes),
+                group(self.upto),
+                elapsed.as_secs_f64()
+            ),
+            JobOutcome::Cancelled => "Cancelled".to_owned(),
+            JobOutcome::Failed(reason) => format!("Failed: worker {reason}"),
+        }
+    }
+}
+
+/// 12345678 -> "12 345 678" (thin spaces would be nicer; plain ones read everywhere).
+pub fn group(number: u64) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(' ');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+fn si(value: f64) -> String {
+    match value {
+        v if v >= 1e9 => format!("{:.1} G", v / 1e9),
+        v if v >= 1e6 => format!("{:.1} M", v / 1e6),
+        v if v >= 1e3 => format!("{:.1} k", v / 1e3),
+        v => format!("{v:.0}"),
+    }
+}
+
+fn clock(duration: Duration) -> String {
+    let seconds = duration.as_secs();
+    match seconds {
+        s if s >= 3600 => format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60),
+        s if s >= 60 => format!("{}:{:02}", s / 60, s % 60),
+        s => format!("{s} s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress(done: u64, total: u64, primes: u64) -> Progress {
+        Progress {
+            done,
+            total,
+            primes,
+        }
+    }
+
+    #[test]
+    fn parts_combine_into_one_fraction_rate_and_eta() {
+        let mut job = JobState::new(400, [200, 200]);
+        job.update(0, progress(100, 200, 10), Duration::from_secs(1));
+        job.update(1, progress(100, 200, 5), Duration::from_secs(1));
+        assert_eq!(job.fraction(), 0.5);
+        assert_eq!(job.rate(), Some(200.0));
+        assert_eq!(job.remaining(), Some(Duration::from_secs(1)));
+        assert_eq!(job.primes(), 15);
+        assert_eq!(job.percent_text(), "50 %");
+        assert!(job.detail().contains("1 s left"), "{}", job.detail());
+    }
+
+    #[test]
+    fn a_late_report_never_moves_progress_back() {
+        let mut job = JobState::new(100, [100]);
+        job.update(0, progress(60, 100, 3), Duration::from_secs(1));
+        job.update(0, progress(40, 100, 2), Duration::from_secs(1));
+        assert_eq!(job.fraction(), 0.6);
+    }
+
+    #[test]
+    fn the_job_is_done_when_every_part_is() {
+        let mut job = JobState::new(1_000_000, [500_000, 500_000]);
+        job.update(
+            0,
+            progress(500_000, 500_000, 41_538),
+            Duration::from_millis(300),
+        );
+        assert!(job.is_running());
+        job.update(
+            1,
+            progress(500_000, 500_000, 36_960),
+            Duration::from_millis(500),
+        );
+        assert_eq!(
+            job.outcome(),
+            &JobOutcome::Done {
+                primes: 78_498,
+                elapsed: Duration::from_millis(500)
+            }
+        );
+        assert_eq!(job.detail(), "78 498 primes below 1 000 000 (0.50 s)");
+        assert_eq!(job.fraction(), 1.0);
+    }
+
+    #[test]
+    fn cancel_and_failure_are_final() {
+        let mut job = JobState::new(10, [10]);
+        job.cancel();
+        job.fail("process was killed by SIGKILL");
+        assert_eq!(job.outcome(), &JobOutcome::Cancelled);
+    }
+
+    #[test]
+    fn numbers_are_grouped_by_thousands() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1000), "1 000");
+        assert_eq!(group(664_579), "664 579");
+        assert_eq!(group(1_000_000_000_000), "1 000 000 000 000");
+    }
+}
