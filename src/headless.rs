@@ -4,7 +4,7 @@
 //! a job prints its result and elapsed time. Either ends on Ctrl+C or SIGTERM, always
 //! through the workers' typed Shutdown.
 
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::thread;
 use std::time::Duration;
@@ -106,15 +106,20 @@ pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
                 (Backend::Process, 1) => "process",
                 (Backend::Process, _) => "processes",
             };
-            println!("{detail} on {parts} {unit}");
+            say(&format!("{detail} on {parts} {unit}"));
             Ok(())
         }
         (JobOutcome::Cancelled, _) => {
-            println!("Cancelled");
+            say("Cancelled");
             Ok(())
         }
         (_, detail) => Err(detail),
     }
+}
+
+/// Prints a line; a reader that went away has nothing left to read, so that is no error.
+fn say(line: &str) {
+    let _ = writeln!(io::stdout(), "{line}");
 }
 
 /// A thread that turns SIGINT and SIGTERM into `on_signal` calls until stopped.

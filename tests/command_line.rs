@@ -136,3 +136,73 @@ fn help_and_version_succeed() {
         format!("offload {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn headless_job_prints_the_count_on_both_backends() {
+    for backend in ["thread", "process"] {
+        let output = offload()
+            .args([
+                "headless",
+                "--job",
+                "primes",
+                "--upto",
+                "1e6",
+                "--workers",
+                "2",
+            ])
+            .args(["--backend", backend])
+            .output()
+            .expect("offload runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{backend}: {stdout}");
+        assert!(
+            stdout.starts_with("78 498 primes below 1 000 000 ("),
+            "{backend}: {stdout}"
+        );
+    }
+}
+
+#[test]
+fn headless_job_is_cancelled_cleanly_by_sigterm() {
+    let mut child = offload()
+        .args([
+            "headless",
+            "--job",
+            "primes",
+            "--upto",
+            "1e12",
+            "--backend",
+            "process",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("offload runs");
+    // The job's children show up once it runs (spawned by worker threads); then
+    // interrupt it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !has_children(child.id()) {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("no worker children appeared");
+        }
+        std::thread::yield_now();
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("offload exits");
+    assert!(output.status.success());
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "Cancelled\n");
+}
+
+fn has_children(pid: u32) -> bool {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return false;
+    };
+    tasks.filter_map(Result::ok).any(|task| {
+        std::fs::read_to_string(task.path().join("children"))
+            .is_ok_and(|children| !children.trim().is_empty())
+    })
+}

@@ -40,7 +40,7 @@ fn main() -> ExitCode {
     gtk::init().expect("the private display opens");
     adw::init().expect("libadwaita starts");
     let app = launch();
-    let cases: [Case; 6] = [
+    let cases: [Case; 8] = [
         (
             "counts_and_shows_the_newest_number",
             counts_and_shows_the_newest_number,
@@ -57,6 +57,11 @@ fn main() -> ExitCode {
         (
             "switching_backend_keeps_the_count_going",
             switching_backend_keeps_the_count_going,
+        ),
+        ("a_job_shows_its_result", a_job_shows_its_result),
+        (
+            "cancel_stops_a_huge_job_at_once",
+            cancel_stops_a_huge_job_at_once,
         ),
         (
             "ctrl_q_closes_after_the_worker_stopped",
@@ -181,6 +186,33 @@ fn switching_backend_keeps_the_count_going(app: &Controller<App>) {
         in_thread >= in_process,
         "the count went back: {in_process} -> {in_thread}"
     );
+}
+
+fn job_detail(app: &Controller<App>) -> String {
+    app.widgets().job_detail.label().to_string()
+}
+
+fn a_job_shows_its_result(app: &Controller<App>) {
+    app.widgets().upto.set_value(1e6);
+    app.widgets().job_button.emit_clicked();
+    wait_until("the job's result", || {
+        job_detail(app).starts_with("78 498 primes below 1 000 000 (")
+    });
+    assert_eq!(app.widgets().job_progress.fraction(), 1.0);
+    assert_eq!(
+        app.widgets().job_button.label().as_deref(),
+        Some("Count primes")
+    );
+}
+
+fn cancel_stops_a_huge_job_at_once(app: &Controller<App>) {
+    app.widgets().upto.set_value(1e12);
+    app.widgets().job_button.emit_clicked();
+    wait_until("the job runs", || job_detail(app).contains("numbers/s"));
+    assert_eq!(app.widgets().job_button.label().as_deref(), Some("Cancel"));
+    app.widgets().job_button.emit_clicked();
+    wait_until("the job is cancelled", || job_detail(app) == "Cancelled");
+    assert!(app.widgets().job_progress.fraction() < 0.01);
 }
 
 fn ctrl_q_closes_after_the_worker_stopped(app: &Controller<App>) {

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use futures::future::{select, Either};
 use offload_components::fault::FaultPlan;
-use offload_components::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
+use offload_components::worker::{
+    JobSpec, Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun,
+};
 use relm4::gtk::glib;
 
 /// Generous: only reached when something is broken.
@@ -53,6 +55,12 @@ impl Harness {
             fault,
             job: None,
         };
+        Self::launch(placement, init, Echo::default())
+    }
+
+    /// A worker running one job.
+    pub fn job(placement: Placement, job: JobSpec) -> Self {
+        let init = WorkerInit::for_job(job, Duration::from_millis(20));
         Self::launch(placement, init, Echo::default())
     }
 
