@@ -62,6 +62,9 @@ struct WindowArgs {
     /// Close the window when the job is done (for scripts)
     #[arg(long, requires = "job")]
     quit_when_done: bool,
+    /// Close the window by itself after SECONDS, printing "closing" (for offload bench)
+    #[arg(long, value_name = "SECONDS", value_parser = Delay::worker, hide = true)]
+    close_after: Option<Delay>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,6 +137,7 @@ pub enum Invocation {
         fault: Option<FaultPlan>,
         job: Option<Job>,
         quit_when_done: bool,
+        close_after: Option<Delay>,
     },
     Headless {
         worker_delay: Delay,
@@ -224,6 +228,7 @@ where
                 fault,
                 job: cli.window.job.job(),
                 quit_when_done: cli.window.quit_when_done,
+                close_after: cli.window.close_after,
             }
         }
     })
@@ -267,6 +272,7 @@ mod tests {
             fault: None,
             job: None,
             quit_when_done: false,
+            close_after: None,
         };
         assert_eq!(parse_ok(&[]), expected);
     }

@@ -28,7 +28,8 @@ fn main() -> ExitCode {
             fault,
             job,
             quit_when_done,
-        } => window::run(settings, fault, job, quit_when_done),
+            close_after,
+        } => window::run(settings, fault, job, quit_when_done, close_after),
         Invocation::Child => {
             offload_components::process::child::serve(std::io::stdin(), std::io::stdout())
                 .map_err(|error| format!("worker: {error}"))

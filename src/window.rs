@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use offload_components::app::{App, AppInit, JobRequest};
 use offload_components::fault::FaultPlan;
-use offload_components::settings::RunSettings;
+use offload_components::settings::{Delay, RunSettings};
 
 use crate::cli::Job;
 use offload_components::APP_ID;
@@ -15,6 +15,7 @@ pub fn run(
     fault: Option<FaultPlan>,
     job: Option<Job>,
     quit_when_done: bool,
+    close_after: Option<Delay>,
 ) -> Result<(), String> {
     gtk::init().map_err(|_| {
         "cannot open a display; run Offload in a graphical session, or try 'offload headless'"
@@ -36,6 +37,8 @@ pub fn run(
             workers: job.workers,
         }),
         quit_when_done,
+        probe_always: false,
+        close_after: close_after.map(Delay::duration),
     });
     Ok(())
 }

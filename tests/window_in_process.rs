@@ -91,6 +91,8 @@ fn launch() -> Controller<App> {
         fault: None,
         job: None,
         quit_when_done: false,
+        probe_always: false,
+        close_after: None,
     };
     let app = App::builder().launch(init).detach();
     app.widget().present();

@@ -6,8 +6,10 @@
 //! switching backend are both a handshake (Shutdown, then Stopped, then the worker's
 //! thread is joined), each with a short fallback should the worker not answer.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
 
 use relm4::actions::{AccelsPlus, RelmAction, RelmActionGroup};
 use relm4::adw::prelude::*;
@@ -18,6 +20,7 @@ use crate::fault::FaultPlan;
 use crate::job_run::JobRun;
 use crate::job_state::JobOutcome;
 use crate::label_state::{Activity, LabelState};
+use crate::responsiveness::{History, Sample, PROBE_INTERVAL};
 use crate::settings::{Backend, RunSettings};
 use crate::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 
@@ -47,6 +50,11 @@ pub struct AppInit {
     pub job: Option<JobRequest>,
     /// Close the window when that job ends.
     pub quit_when_done: bool,
+    /// Probe the main loop's responsiveness all the time, not only during a job
+    /// (for `offload bench`, which compares idle and busy).
+    pub probe_always: bool,
+    /// Close the window by itself after this long (for `offload bench`).
+    pub close_after: Option<Duration>,
 }
 
 /// A heavy job: count the primes below `upto`, shared by `workers` workers.
@@ -79,6 +87,8 @@ pub enum AppInput {
     /// "Count primes", or "Cancel" while a job runs.
     JobButton,
     SetUpto(u64),
+    /// The responsiveness probe's timer fired this late.
+    Probe(Duration),
     Job {
         generation: u64,
         part: usize,
@@ -118,6 +128,16 @@ pub struct App {
     job_generation: u64,
     job_request: JobRequest,
     quit_when_done: bool,
+    history: Rc<RefCell<History>>,
+    probe: Option<Probe>,
+    probe_always: bool,
+    chart: gtk::DrawingArea,
+}
+
+/// The responsiveness probe: a steady timer, and when it started.
+struct Probe {
+    timer: glib::SourceId,
+    started: Instant,
 }
 
 impl App {
@@ -141,6 +161,53 @@ impl App {
     /// The job's state, once a job was started.
     pub fn job(&self) -> Option<&crate::job_state::JobState> {
         self.job.as_ref().map(JobRun::state)
+    }
+
+    /// The main loop's recent responsiveness, for `offload bench`.
+    pub fn history(&self) -> History {
+        self.history.borrow().clone()
+    }
+
+    fn start_probe(&mut self, sender: &ComponentSender<Self>) {
+        if self.probe.is_some() {
+            return;
+        }
+        self.history.borrow_mut().clear();
+        let sender = sender.clone();
+        let mut expected = Instant::now() + PROBE_INTERVAL;
+        let timer = glib::timeout_add_local(PROBE_INTERVAL, move || {
+            let now = Instant::now();
+            sender.input(AppInput::Probe(now.saturating_duration_since(expected)));
+            // GLib schedules the next run from this dispatch, not from the last deadline.
+            expected = now + PROBE_INTERVAL;
+            glib::ControlFlow::Continue
+        });
+        self.probe = Some(Probe {
+            timer,
+            started: Instant::now(),
+        });
+    }
+
+    fn stop_probe(&mut self) {
+        if let Some(probe) = self.probe.take() {
+            probe.timer.remove();
+        }
+    }
+
+    fn record_probe(&mut self, lateness: Duration) {
+        let Some(probe) = &self.probe else { return };
+        let rate = self
+            .job
+            .as_ref()
+            .filter(|job| job.state().is_running())
+            .and_then(|job| job.state().rate())
+            .unwrap_or(0.0);
+        self.history.borrow_mut().push(Sample {
+            at: probe.started.elapsed(),
+            lateness,
+            rate,
+        });
+        self.chart.queue_draw();
     }
 
     fn job_running(&self) -> bool {
@@ -170,6 +237,7 @@ impl App {
             job.set_running(false);
         }
         self.job = Some(job);
+        self.start_probe(sender);
     }
 
     fn on_job(&mut self, part: usize, output: WorkerOutput, sender: &ComponentSender<Self>) {
@@ -177,6 +245,10 @@ impl App {
         let was_running = job.state().is_running();
         job.handle(part, output);
         if was_running && !job.state().is_running() {
+            if !self.probe_always {
+                self.stop_probe();
+            }
+            let Some(job) = &self.job else { return };
             match job.state().outcome() {
                 JobOutcome::Failed(reason) => {
                     let text = format!("Job failed: worker {reason}");
@@ -316,6 +388,7 @@ impl App {
         self.phase = Phase::Closing;
         self.window.set_visible(false);
         self.stop_refreshing();
+        self.stop_probe();
         if let Some(id) = self.restart_timer.take() {
             id.remove();
         }
@@ -604,6 +677,14 @@ impl SimpleComponent for App {
                             #[watch]
                             set_label: &model.job().map(|job| job.detail()).unwrap_or_default(),
                         },
+
+                        #[local_ref]
+                        chart -> gtk::DrawingArea {
+                            set_content_height: 90,
+                            set_tooltip_text: Some("How late the window's timer fires (blue) and the job's rate (green), last minute"),
+                            #[watch]
+                            set_visible: model.probe.is_some() || model.job.is_some(),
+                        },
                     },
                 },
             },
@@ -616,6 +697,9 @@ impl SimpleComponent for App {
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
         let toasts = adw::ToastOverlay::new();
+        let chart = gtk::DrawingArea::new();
+        let history = Rc::new(RefCell::new(History::default()));
+        crate::chart::attach(&chart, history.clone());
         let mut model = App {
             settings: init.settings,
             label: LabelState::new(init.settings.backend, Activity::Running),
@@ -638,7 +722,21 @@ impl SimpleComponent for App {
                 workers: crate::job_run::default_parts(),
             }),
             quit_when_done: init.quit_when_done,
+            history,
+            probe: None,
+            probe_always: init.probe_always,
+            chart: chart.clone(),
         };
+        if init.probe_always {
+            model.start_probe(&sender);
+        }
+        if let Some(after) = init.close_after {
+            let window = root.clone();
+            glib::timeout_add_local_once(after, move || {
+                println!("closing");
+                window.close();
+            });
+        }
         model.launch_worker(0, &sender);
         model.start_refreshing(&sender);
         if init.job.is_some() {
@@ -679,6 +777,7 @@ impl SimpleComponent for App {
                 }
             }
             AppInput::SetUpto(upto) => self.job_request.upto = upto.max(2),
+            AppInput::Probe(lateness) => self.record_probe(lateness),
             AppInput::Job {
                 generation,
                 part,

@@ -4,12 +4,14 @@
 //! (pure Rust, no GTK). Start-up and the command line live in the binary, not here.
 
 pub mod app;
+mod chart;
 pub mod fault;
 pub mod job_run;
 pub mod job_state;
 pub mod jobs;
 pub mod label_state;
 pub mod process;
+pub mod responsiveness;
 pub mod settings;
 pub mod worker;
 
