@@ -83,6 +83,16 @@ enum Command {
         #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
         count: Option<u64>,
     },
+    /// Measure what threads and processes cost here: job speed in the window, window
+    /// responsiveness, close time, memory under flooding (opens windows)
+    Bench {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Small sizes: seconds instead of minutes (figures are rougher)
+        #[arg(long)]
+        quick: bool,
+    },
     /// The process backend's child: speaks frames on stdin and stdout
     #[command(hide = true)]
     Worker,
@@ -147,6 +157,10 @@ pub enum Invocation {
         job: Job,
         backend: Backend,
     },
+    Bench {
+        json: bool,
+        quick: bool,
+    },
     /// Started by the process backend, not by a user.
     Child,
 }
@@ -210,6 +224,7 @@ where
             },
         },
         Some(Command::Worker) => Invocation::Child,
+        Some(Command::Bench { json, quick }) => Invocation::Bench { json, quick },
         None => {
             let settings = RunSettings {
                 backend: cli.window.backend.into(),

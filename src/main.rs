@@ -1,6 +1,7 @@
 //! Offload's entry point: read the command line, then open the window or run headless.
 //! Errors reach the user here, as one line, with exit status 2 for usage errors.
 
+mod bench;
 mod cli;
 mod headless;
 mod window;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
             quit_when_done,
             close_after,
         } => window::run(settings, fault, job, quit_when_done, close_after),
+        Invocation::Bench { json, quick } => bench::run(json, quick),
         Invocation::Child => {
             offload_components::process::child::serve(std::io::stdin(), std::io::stdout())
                 .map_err(|error| format!("worker: {error}"))
