@@ -33,7 +33,7 @@ struct Sizes {
 const FULL: Sizes = Sizes {
     upto: 3_000_000_000,
     rounds: 2,
-    lateness_for: Duration::from_secs(3),
+    lateness_for: Duration::from_secs(10),
     close_runs: 5,
     flood_for: Duration::from_secs(60),
 };

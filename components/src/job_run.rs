@@ -9,8 +9,8 @@ use crate::job_state::JobState;
 use crate::jobs::primes;
 use crate::worker::{JobSpec, Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 
-/// Progress reports per part and second, at most.
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+/// Progress reports per part and second, at most: enough for a smooth bar.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
 const JOIN_TIMEOUT: Duration = Duration::from_millis(100);
 
 /// One worker per core, unless told otherwise.

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 /// The probe timer's period.
-pub const PROBE_INTERVAL: Duration = Duration::from_millis(50);
+pub const PROBE_INTERVAL: Duration = Duration::from_millis(100);
 /// How much history the chart shows.
 pub const WINDOW: Duration = Duration::from_secs(60);
 

@@ -264,7 +264,7 @@ struct RunningJob {
     niced: bool,
 }
 
-/// How much nicer than the window a job's thread is: the window always wins the CPU.
+/// Where SCHED_IDLE is refused, how much nicer than the window a job's thread is.
 const JOB_NICENESS: libc::c_int = 10;
 
 impl CounterWorker {
@@ -409,13 +409,18 @@ impl CounterWorker {
     }
 }
 
-/// Lowers the calling thread's scheduling priority (Linux: niceness is per thread).
+/// Puts the calling thread in the SCHED_IDLE class: it runs only when no normal thread
+/// (the window above all) wants the CPU. Falls back to niceness 10 (per thread on Linux).
 fn lower_this_threads_priority() {
-    // SAFETY: gettid() cannot fail; setpriority() only reads its integer arguments, and
-    // raising one's own niceness needs no privilege. A failure just keeps the priority.
+    let param = libc::sched_param { sched_priority: 0 };
+    // SAFETY: pid 0 names the calling thread; `param` is a valid, initialised struct that
+    // outlives the call; gettid() cannot fail; setpriority() only reads its integers.
+    // Lowering one's own priority needs no privilege; a failure keeps the priority.
     unsafe {
-        let thread = libc::gettid() as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, thread, JOB_NICENESS);
+        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
+            let thread = libc::gettid() as libc::id_t;
+            libc::setpriority(libc::PRIO_PROCESS, thread, JOB_NICENESS);
+        }
     }
 }
 

@@ -1,0 +1,42 @@
+//! `offload bench --quick --json` runs to the end on a private display and reports every
+//! figure. The figures themselves are the bench's to report, not this test's to judge.
+
+#[path = "support/display.rs"]
+mod support;
+
+#[test]
+fn quick_bench_reports_every_figure_as_json() {
+    support::require_display_tools();
+    let output = support::on_private_display(
+        env!("CARGO_BIN_EXE_offload"),
+        &["bench", "--quick", "--json"],
+    )
+    .output()
+    .expect("xvfb-run starts");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "bench failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let start = stdout.find('{').expect("JSON in the output");
+    let report: serde_json::Value = serde_json::from_str(&stdout[start..]).expect("valid JSON");
+    for backend in ["thread", "process"] {
+        for figure in [
+            "job_headless_s",
+            "job_in_window_s",
+            "job_window_over_headless",
+            "close_to_gone_median_ms",
+            "flood_rss_growth_kib",
+        ] {
+            let value = &report[backend][figure];
+            assert!(value.is_number(), "{backend}.{figure} missing: {report}");
+        }
+    }
+    for figure in ["lateness_idle_ms", "lateness_under_load_ms"] {
+        assert!(
+            report[figure]["p99"].is_number(),
+            "{figure} missing: {report}"
+        );
+    }
+}
