@@ -30,6 +30,8 @@ const FASTEST_REPORTS: Duration = Duration::from_millis(50);
 const SHUTDOWN_FALLBACK: Duration = Duration::from_millis(500);
 /// How long to wait for the worker's thread to end once it answered `Stopped`.
 const JOIN_TIMEOUT: Duration = Duration::from_millis(100);
+/// Redraw the chart once every this many probe samples.
+const CHART_REDRAW_EVERY: usize = 5;
 /// Restart delays after crashes in a row: 0.1 s, 0.2 s, 0.4 s, ... at most 5 s.
 const FIRST_RESTART_DELAY: Duration = Duration::from_millis(100);
 const LONGEST_RESTART_DELAY: Duration = Duration::from_secs(5);
@@ -202,12 +204,17 @@ impl App {
             .filter(|job| job.state().is_running())
             .and_then(|job| job.state().rate())
             .unwrap_or(0.0);
-        self.history.borrow_mut().push(Sample {
+        let mut history = self.history.borrow_mut();
+        history.push(Sample {
             at: probe.started.elapsed(),
             lateness,
             rate,
         });
-        self.chart.queue_draw();
+        // Redrawing costs the job CPU time (software rendering above all): twice a
+        // second is smooth enough for a one-minute chart.
+        if history.len() % CHART_REDRAW_EVERY == 0 {
+            self.chart.queue_draw();
+        }
     }
 
     fn job_running(&self) -> bool {

@@ -38,6 +38,14 @@ impl History {
         self.samples.iter()
     }
 
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
     pub fn latest(&self) -> Option<&Sample> {
         self.samples.back()
     }
