@@ -243,34 +243,49 @@ fn spawn_child() -> std::process::Child {
         .expect("offload worker starts")
 }
 
-#[test]
-fn the_child_stops_and_exits_when_its_stdin_closes() {
-    let mut child = spawn_child();
-    let mut commands = child.stdin.take().expect("piped");
-    let mut reports = child.stdout.take().expect("piped");
-    frame::write_frame(
-        &mut commands,
-        &ToChild::Hello {
-            protocol: PROTOCOL_VERSION,
-        },
-    )
-    .expect("writes");
+/// A child that has greeted us and been told to count from `first_number` every `delay`.
+struct GreetedChild {
+    process: std::process::Child,
+    commands: std::process::ChildStdin,
+    reports: std::process::ChildStdout,
+}
+
+fn greeted_child(delay: Duration, first_number: u64) -> GreetedChild {
+    let mut process = spawn_child();
+    let mut commands = process.stdin.take().expect("piped");
+    let mut reports = process.stdout.take().expect("piped");
+    let hello = ToChild::Hello {
+        protocol: PROTOCOL_VERSION,
+    };
+    frame::write_frame(&mut commands, &hello).expect("writes");
     let plan = ChildPlan {
-        delay_nanos: 1_000_000,
+        delay_nanos: u64::try_from(delay.as_nanos()).expect("a short delay"),
         report_interval_nanos: 0,
-        first_number: 7,
+        first_number,
         running: true,
         fault: None,
         job: None,
     };
     frame::write_frame(&mut commands, &ToChild::Begin(plan)).expect("writes");
-    let hello: FromChild = frame::read_frame(&mut reports).expect("reads");
-    assert_eq!(
-        hello,
-        FromChild::Hello {
-            protocol: PROTOCOL_VERSION
-        }
-    );
+    let answer: FromChild = frame::read_frame(&mut reports).expect("reads");
+    let expected = FromChild::Hello {
+        protocol: PROTOCOL_VERSION,
+    };
+    assert_eq!(answer, expected);
+    GreetedChild {
+        process,
+        commands,
+        reports,
+    }
+}
+
+#[test]
+fn the_child_stops_and_exits_when_its_stdin_closes() {
+    let GreetedChild {
+        mut process,
+        commands,
+        mut reports,
+    } = greeted_child(Duration::from_millis(1), 7);
     let first: FromChild = frame::read_frame(&mut reports).expect("reads");
     assert_eq!(first, FromChild::Report(WorkerOutput::Counted(7)));
 
@@ -283,46 +298,22 @@ fn the_child_stops_and_exits_when_its_stdin_closes() {
             Err(_) => break,
         }
     }
-    let status = child.wait().expect("the child exits");
+    let status = process.wait().expect("the child exits");
     assert!(status.success(), "{status}");
     assert!(last >= Some(7), "Stopped carries the last number: {last:?}");
 }
 
 #[test]
 fn the_child_answers_a_shutdown_frame_with_stopped_and_exits() {
-    let mut child = spawn_child();
-    let mut commands = child.stdin.take().expect("piped");
-    let mut reports = child.stdout.take().expect("piped");
-    frame::write_frame(
-        &mut commands,
-        &ToChild::Hello {
-            protocol: PROTOCOL_VERSION,
-        },
-    )
-    .expect("writes");
-    let plan = ChildPlan {
-        delay_nanos: 3_600_000_000_000,
-        report_interval_nanos: 0,
-        first_number: 0,
-        running: true,
-        fault: None,
-        job: None,
-    };
-    frame::write_frame(&mut commands, &ToChild::Begin(plan)).expect("writes");
-    frame::write_frame(&mut commands, &ToChild::Command(ChildCommand::Shutdown)).expect("writes");
-    let hello: FromChild = frame::read_frame(&mut reports).expect("reads");
-    assert_eq!(
-        hello,
-        FromChild::Hello {
-            protocol: PROTOCOL_VERSION
-        }
-    );
-    let stopped: FromChild = frame::read_frame(&mut reports).expect("reads");
+    let mut child = greeted_child(Duration::from_secs(3600), 0);
+    let shutdown = ToChild::Command(ChildCommand::Shutdown);
+    frame::write_frame(&mut child.commands, &shutdown).expect("writes");
+    let stopped: FromChild = frame::read_frame(&mut child.reports).expect("reads");
     assert_eq!(
         stopped,
         FromChild::Report(WorkerOutput::Stopped { last: None })
     );
-    assert!(child.wait().expect("the child exits").success());
+    assert!(child.process.wait().expect("the child exits").success());
 }
 
 #[test]
