@@ -5,7 +5,7 @@ use std::ffi::OsString;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use offload_components::fault::FaultPlan;
-use offload_components::settings::{Backend, Delay, RunSettings};
+use offload_components::settings::{Backend, Delay, Overrides, MAX_UPTO};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,20 +40,17 @@ enum JobKind {
     Primes,
 }
 
-/// The largest job accepted: the primes below 10^12 (hours of work, bounded memory).
-pub const MAX_UPTO: u64 = 1_000_000_000_000;
-
 #[derive(Debug, clap::Args)]
 struct WindowArgs {
-    /// Seconds between two numbers (0: as fast as it can)
-    #[arg(long, value_name = "SECONDS", default_value = "1.0", value_parser = Delay::worker, allow_negative_numbers = true)]
-    worker_delay: Delay,
-    /// Seconds between two label refreshes
-    #[arg(long, value_name = "SECONDS", default_value = "0.5", value_parser = Delay::gui, allow_negative_numbers = true)]
-    gui_delay: Delay,
-    /// Where the worker runs
-    #[arg(long, value_enum, default_value_t = BackendArg::Thread)]
-    backend: BackendArg,
+    /// Seconds between two numbers, 0: as fast as it can [default: as in Preferences, 1.0]
+    #[arg(long, value_name = "SECONDS", value_parser = Delay::worker, allow_negative_numbers = true)]
+    worker_delay: Option<Delay>,
+    /// Seconds between two label refreshes [default: as in Preferences, 0.5]
+    #[arg(long, value_name = "SECONDS", value_parser = Delay::gui, allow_negative_numbers = true)]
+    gui_delay: Option<Delay>,
+    /// Where the worker runs [default: as in Preferences, thread]
+    #[arg(long, value_enum)]
+    backend: Option<BackendArg>,
     /// Make the first worker fail after N numbers (KIND@N; tests of crash recovery)
     #[arg(long, value_name = "KIND@N", hide = true)]
     inject_fault: Option<FaultPlan>,
@@ -143,7 +140,7 @@ fn parse_count(text: &str) -> Result<u64, String> {
 #[derive(Debug, PartialEq)]
 pub enum Invocation {
     Window {
-        settings: RunSettings,
+        overrides: Overrides,
         fault: Option<FaultPlan>,
         job: Option<Job>,
         quit_when_done: bool,
@@ -226,20 +223,21 @@ where
         Some(Command::Worker) => Invocation::Child,
         Some(Command::Bench { json, quick }) => Invocation::Bench { json, quick },
         None => {
-            let settings = RunSettings {
-                backend: cli.window.backend.into(),
+            let overrides = Overrides {
+                backend: cli.window.backend.map(Backend::from),
                 worker_delay: cli.window.worker_delay,
                 gui_delay: cli.window.gui_delay,
             };
             let fault = cli.window.inject_fault;
-            if let Some(plan) = fault.filter(|plan| !plan.kind.survivable_on(settings.backend)) {
+            let backend = overrides.backend.unwrap_or_default();
+            if let Some(plan) = fault.filter(|plan| !plan.kind.survivable_on(backend)) {
                 return Err(Early::Usage(format!(
                     "offload: a {} fault is only survivable with --backend process",
                     plan.kind
                 )));
             }
             Invocation::Window {
-                settings,
+                overrides,
                 fault,
                 job: cli.window.job.job(),
                 quit_when_done: cli.window.quit_when_done,
@@ -281,9 +279,9 @@ mod tests {
     }
 
     #[test]
-    fn no_arguments_open_the_window_with_the_seed_delays() {
+    fn no_arguments_open_the_window_with_nothing_overridden() {
         let expected = Invocation::Window {
-            settings: RunSettings::default(),
+            overrides: Overrides::default(),
             fault: None,
             job: None,
             quit_when_done: false,
@@ -295,12 +293,12 @@ mod tests {
     #[test]
     fn process_backend_and_faults_are_chosen_on_the_command_line() {
         let Invocation::Window {
-            settings, fault, ..
+            overrides, fault, ..
         } = parse_ok(&["--backend", "process", "--inject-fault", "segfault@3"])
         else {
             panic!("expected the window");
         };
-        assert_eq!(settings.backend, Backend::Process);
+        assert_eq!(overrides.backend, Some(Backend::Process));
         assert_eq!(fault.map(|plan| plan.after), Some(3));
     }
 
@@ -352,7 +350,7 @@ mod tests {
 
     #[test]
     fn window_delays_are_read_in_seconds() {
-        let Invocation::Window { settings, .. } = parse_ok(&[
+        let Invocation::Window { overrides, .. } = parse_ok(&[
             "--worker-delay",
             "0",
             "--gui-delay",
@@ -362,8 +360,9 @@ mod tests {
         ]) else {
             panic!("expected the window");
         };
-        assert_eq!(settings.worker_delay.duration(), Duration::ZERO);
-        assert_eq!(settings.gui_delay.duration(), Duration::from_millis(250));
+        let delay = |delay: Option<Delay>| delay.map(Delay::duration);
+        assert_eq!(delay(overrides.worker_delay), Some(Duration::ZERO));
+        assert_eq!(delay(overrides.gui_delay), Some(Duration::from_millis(250)));
     }
 
     #[test]

@@ -25,12 +25,18 @@ fn main() -> ExitCode {
     quiet_panics();
     let outcome = match invocation {
         Invocation::Window {
-            settings,
+            overrides,
             fault,
             job,
             quit_when_done,
             close_after,
-        } => window::run(settings, fault, job, quit_when_done, close_after),
+        } => window::run(window::WindowRun {
+            overrides,
+            fault,
+            job,
+            quit_when_done,
+            close_after,
+        }),
         Invocation::Bench { json, quick } => bench::run(json, quick),
         Invocation::Child => {
             offload_components::process::child::serve(std::io::stdin(), std::io::stdout())

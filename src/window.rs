@@ -1,27 +1,47 @@
-//! Opening the window: GTK start-up, failing with one line when there is no display.
+//! Opening the window: GTK start-up, failing with one line when there is no display, and
+//! the run's settings: the command line, else what was stored, else the defaults.
 
 use std::path::PathBuf;
 
 use offload_components::app::{App, AppInit, JobRequest};
 use offload_components::fault::FaultPlan;
-use offload_components::settings::{Delay, RunSettings};
-
-use crate::cli::Job;
+use offload_components::job_run::default_parts;
+use offload_components::settings::{Delay, Overrides, RunSettings};
+use offload_components::stored::Stored;
 use offload_components::APP_ID;
 use relm4::{adw, gtk, RelmApp};
 
-pub fn run(
-    settings: RunSettings,
-    fault: Option<FaultPlan>,
-    job: Option<Job>,
-    quit_when_done: bool,
-    close_after: Option<Delay>,
-) -> Result<(), String> {
+use crate::cli::Job;
+
+/// The job size offered when none was ever chosen: a few seconds of work on a laptop.
+const DEFAULT_UPTO: u64 = 2_000_000_000;
+
+pub struct WindowRun {
+    pub overrides: Overrides,
+    pub fault: Option<FaultPlan>,
+    pub job: Option<Job>,
+    pub quit_when_done: bool,
+    pub close_after: Option<Delay>,
+}
+
+pub fn run(run: WindowRun) -> Result<(), String> {
     gtk::init().map_err(|_| {
         "cannot open a display; run Offload in a graphical session, or try 'offload headless'"
             .to_owned()
     })?;
     adw::init().map_err(|error| format!("cannot start libadwaita: {error}"))?;
+
+    let stored = Stored::open();
+    let remembered = stored.load();
+    let settings = RunSettings::chosen(run.overrides, &remembered);
+    let workers = match remembered.job_workers {
+        Some(0) | None => default_parts(),
+        Some(workers) => workers as usize,
+    };
+    let job_preset = JobRequest {
+        upto: remembered.job_upto.unwrap_or(DEFAULT_UPTO),
+        workers,
+    };
 
     // Our own options are parsed already; GTK must not read them again.
     let app = RelmApp::new(APP_ID).with_args(Vec::new());
@@ -31,14 +51,17 @@ pub fn run(
         settings,
         // The running executable itself, even if its file was replaced meanwhile.
         child_program: PathBuf::from("/proc/self/exe"),
-        fault,
-        job: job.map(|job| JobRequest {
+        fault: run.fault,
+        job: run.job.map(|job| JobRequest {
             upto: job.upto,
             workers: job.workers,
         }),
-        quit_when_done,
+        job_preset,
+        quit_when_done: run.quit_when_done,
         probe_always: false,
-        close_after: close_after.map(Delay::duration),
+        close_after: run.close_after.map(Delay::duration),
+        stored,
+        window: remembered.window,
     });
     Ok(())
 }

@@ -7,12 +7,11 @@ mod support;
 #[test]
 fn quick_bench_reports_every_figure_as_json() {
     support::require_display_tools();
-    let output = support::on_private_display(
+    let (mut command, _config) = support::on_private_display(
         env!("CARGO_BIN_EXE_offload"),
         &["bench", "--quick", "--json"],
-    )
-    .output()
-    .expect("xvfb-run starts");
+    );
+    let output = command.output().expect("xvfb-run starts");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

@@ -10,8 +10,9 @@ mod support;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use offload_components::app::{App, AppInit, Phase};
+use offload_components::app::{App, AppInit, JobRequest, Phase};
 use offload_components::settings::{Backend, Delay, RunSettings};
+use offload_components::stored::{Stored, WindowState};
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
 use relm4::{adw, gtk, Component, ComponentController, Controller};
@@ -26,7 +27,8 @@ fn main() -> ExitCode {
     if std::env::var_os(UNDER_XVFB).is_none() {
         support::require_display_tools();
         let this = std::env::current_exe().expect("the test knows its own path");
-        let status = support::on_private_display(this, &[] as &[&str])
+        let (mut command, _config) = support::on_private_display(this, &[] as &[&str]);
+        let status = command
             .env(UNDER_XVFB, "1")
             .status()
             .expect("xvfb-run starts");
@@ -90,9 +92,15 @@ fn launch() -> Controller<App> {
         child_program: env!("CARGO_BIN_EXE_offload").into(),
         fault: None,
         job: None,
+        job_preset: JobRequest {
+            upto: 1_000_000,
+            workers: 2,
+        },
         quit_when_done: false,
         probe_always: false,
         close_after: None,
+        stored: Stored::in_memory(),
+        window: WindowState::default(),
     };
     let app = App::builder().launch(init).detach();
     app.widget().present();

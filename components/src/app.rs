@@ -22,6 +22,7 @@ use crate::job_state::JobOutcome;
 use crate::label_state::{Activity, LabelState};
 use crate::responsiveness::{History, Sample, PROBE_INTERVAL};
 use crate::settings::{Backend, RunSettings};
+use crate::stored::{Stored, WindowState};
 use crate::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 
 /// Upper bound on reports per second from the worker, whatever the GUI delay.
@@ -50,6 +51,8 @@ pub struct AppInit {
     pub fault: Option<FaultPlan>,
     /// A job to start at once.
     pub job: Option<JobRequest>,
+    /// The job the window offers when none was started.
+    pub job_preset: JobRequest,
     /// Close the window when that job ends.
     pub quit_when_done: bool,
     /// Probe the main loop's responsiveness all the time, not only during a job
@@ -57,6 +60,10 @@ pub struct AppInit {
     pub probe_always: bool,
     /// Close the window by itself after this long (for `offload bench`).
     pub close_after: Option<Duration>,
+    /// Where choices are remembered.
+    pub stored: Stored,
+    /// The window's size, as last time.
+    pub window: WindowState,
 }
 
 /// A heavy job: count the primes below `upto`, shared by `workers` workers.
@@ -65,9 +72,6 @@ pub struct JobRequest {
     pub upto: u64,
     pub workers: usize,
 }
-
-/// The job size the window offers first: a few seconds of work on a laptop.
-const DEFAULT_UPTO: u64 = 2_000_000_000;
 
 #[derive(Debug)]
 pub enum AppInput {
@@ -134,6 +138,7 @@ pub struct App {
     probe: Option<Probe>,
     probe_always: bool,
     chart: gtk::DrawingArea,
+    stored: Stored,
 }
 
 /// The responsiveness probe: a steady timer, and when it started.
@@ -393,6 +398,12 @@ impl App {
             return;
         }
         self.phase = Phase::Closing;
+        let (width, height) = self.window.default_size();
+        self.stored.save_window(WindowState {
+            width,
+            height,
+            maximized: self.window.is_maximized(),
+        });
         self.window.set_visible(false);
         self.stop_refreshing();
         self.stop_probe();
@@ -517,7 +528,6 @@ impl SimpleComponent for App {
     view! {
         adw::ApplicationWindow {
             set_title: Some("Offload"),
-            set_default_size: (600, 460),
             connect_close_request[sender] => move |_| {
                 sender.input(AppInput::CloseRequested);
                 glib::Propagation::Stop
@@ -724,16 +734,18 @@ impl SimpleComponent for App {
             toasts: toasts.clone(),
             job: None,
             job_generation: 0,
-            job_request: init.job.unwrap_or(JobRequest {
-                upto: DEFAULT_UPTO,
-                workers: crate::job_run::default_parts(),
-            }),
+            job_request: init.job.unwrap_or(init.job_preset),
             quit_when_done: init.quit_when_done,
             history,
             probe: None,
             probe_always: init.probe_always,
             chart: chart.clone(),
+            stored: init.stored,
         };
+        root.set_default_size(init.window.width, init.window.height);
+        if init.window.maximized {
+            root.maximize();
+        }
         if init.probe_always {
             model.start_probe(&sender);
         }

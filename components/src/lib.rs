@@ -13,6 +13,7 @@ pub mod label_state;
 pub mod process;
 pub mod responsiveness;
 pub mod settings;
+pub mod stored;
 pub mod worker;
 
 /// The application id, shared by the desktop file, the Flatpak manifest and GApplication.

@@ -31,6 +31,10 @@ pub const MAX_DELAY_SECONDS: f64 = 3600.0;
 /// The GUI cannot usefully refresh faster than this (100 times a second).
 pub const MIN_GUI_DELAY_SECONDS: f64 = 0.01;
 
+/// The largest job accepted anywhere: the primes below 10^12 (hours of work, bounded
+/// memory).
+pub const MAX_UPTO: u64 = 1_000_000_000_000;
+
 /// Why a delay was refused; the message is shown to the user as it is.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DelayError {
@@ -66,6 +70,11 @@ impl Delay {
         Ok(Self(Duration::from_secs_f64(seconds)))
     }
 
+    /// Checks `seconds` (read from stored settings) against `min..=MAX_DELAY_SECONDS`.
+    pub fn from_seconds(seconds: f64, min: f64) -> Result<Self, DelayError> {
+        Self::parse_seconds(&seconds.to_string(), min)
+    }
+
     /// A delay for the worker: 0 means as fast as it can.
     pub fn worker(text: &str) -> Result<Self, DelayError> {
         Self::parse_seconds(text, 0.0)
@@ -95,6 +104,35 @@ pub struct RunSettings {
     pub worker_delay: Delay,
     /// Time between two label refreshes; the seed's GUI_DELAY.
     pub gui_delay: Delay,
+}
+
+/// What the command line said for this run only; `None` where it said nothing.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Overrides {
+    pub backend: Option<Backend>,
+    pub worker_delay: Option<Delay>,
+    pub gui_delay: Option<Delay>,
+}
+
+impl RunSettings {
+    /// The command line first, then what was stored, then the seed's defaults.
+    pub fn chosen(overrides: Overrides, stored: &crate::stored::Remembered) -> Self {
+        let defaults = Self::default();
+        Self {
+            backend: overrides
+                .backend
+                .or(stored.backend)
+                .unwrap_or(defaults.backend),
+            worker_delay: overrides
+                .worker_delay
+                .or(stored.worker_delay)
+                .unwrap_or(defaults.worker_delay),
+            gui_delay: overrides
+                .gui_delay
+                .or(stored.gui_delay)
+                .unwrap_or(defaults.gui_delay),
+        }
+    }
 }
 
 impl Default for RunSettings {
@@ -154,6 +192,23 @@ mod tests {
         assert!(Delay::gui("0").is_err());
         assert!(Delay::gui("0.001").is_err());
         assert!(Delay::gui("0.01").is_ok());
+    }
+
+    #[test]
+    fn the_command_line_wins_over_stored_choices_which_win_over_defaults() {
+        let stored = crate::stored::Remembered {
+            backend: Some(Backend::Process),
+            worker_delay: Some(Delay::worker("2").unwrap()),
+            ..Default::default()
+        };
+        let overrides = Overrides {
+            worker_delay: Some(Delay::worker("3").unwrap()),
+            ..Default::default()
+        };
+        let chosen = RunSettings::chosen(overrides, &stored);
+        assert_eq!(chosen.backend, Backend::Process);
+        assert_eq!(chosen.worker_delay.duration(), Duration::from_secs(3));
+        assert_eq!(chosen.gui_delay, RunSettings::default().gui_delay);
     }
 
     #[test]

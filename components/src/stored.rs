@@ -1,0 +1,253 @@
+//! Choices remembered between runs, in GSettings under the app id, with the window's
+//! size. A stored value that makes no sense is ignored with a warning, never a crash;
+//! the command line overrides stored values for one run without changing them.
+
+use relm4::gtk::{gio, glib, prelude::*};
+
+use crate::settings::{Backend, Delay, MAX_UPTO, MIN_GUI_DELAY_SECONDS};
+use crate::APP_ID;
+
+/// What was stored; `None` where nothing valid was.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Remembered {
+    pub backend: Option<Backend>,
+    pub worker_delay: Option<Delay>,
+    pub gui_delay: Option<Delay>,
+    pub job_upto: Option<u64>,
+    /// 0 means one per core.
+    pub job_workers: Option<u32>,
+    pub window: WindowState,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WindowState {
+    pub width: i32,
+    pub height: i32,
+    pub maximized: bool,
+}
+
+impl Default for WindowState {
+    fn default() -> Self {
+        Self {
+            width: 600,
+            height: 500,
+            maximized: false,
+        }
+    }
+}
+
+/// The app's GSettings, or none when the schema cannot be found (then nothing is
+/// remembered, which the user is told once).
+#[derive(Clone, Debug)]
+pub struct Stored(Option<gio::Settings>);
+
+impl Stored {
+    /// The installed schema if there is one, else the one compiled with this build; the
+    /// default backend (dconf, or Flatpak's keyfile), else a keyfile of our own.
+    pub fn open() -> Self {
+        let Some(schema) = find_schema() else {
+            eprintln!("offload: warning: settings schema {APP_ID} not found; choices will not be remembered");
+            return Self(None);
+        };
+        let settings = if default_backend_forgets() {
+            let file = glib::user_config_dir().join("offload").join("settings.ini");
+            let backend = gio::keyfile_settings_backend_new(&file.to_string_lossy(), "/", None);
+            gio::Settings::new_full(&schema, Some(&backend), None)
+        } else {
+            gio::Settings::new_full(&schema, None::<&gio::SettingsBackend>, None)
+        };
+        Self(Some(settings))
+    }
+
+    /// Settings kept in memory only (tests).
+    pub fn in_memory() -> Self {
+        let schema = find_schema().expect("the build compiled the schema");
+        let backend = gio::memory_settings_backend_new();
+        Self(Some(gio::Settings::new_full(&schema, Some(&backend), None)))
+    }
+
+    /// Reads every key, warning about (and skipping) values that make no sense.
+    pub fn load(&self) -> Remembered {
+        let Some(settings) = &self.0 else {
+            return Remembered::default();
+        };
+        let backend = valid("backend", backend_named(&settings.string("backend")));
+        let worker_delay = valid(
+            "worker-delay",
+            Delay::from_seconds(settings.double("worker-delay"), 0.0)
+                .map_err(|error| error.to_string()),
+        );
+        let gui_delay = valid(
+            "gui-delay",
+            Delay::from_seconds(settings.double("gui-delay"), MIN_GUI_DELAY_SECONDS)
+                .map_err(|error| error.to_string()),
+        );
+        let job_upto = valid("job-upto", upto_in_range(settings.uint64("job-upto")));
+        let workers = settings.uint("job-workers");
+        let job_workers = valid(
+            "job-workers",
+            (workers <= 256)
+                .then_some(workers)
+                .ok_or_else(|| format!("{workers} workers is too many")),
+        );
+        let defaults = WindowState::default();
+        let size = |key: &str, fallback: i32| {
+            let value = settings.int(key);
+            valid(
+                key,
+                (200..=16384)
+                    .contains(&value)
+                    .then_some(value)
+                    .ok_or(format!("{value} px")),
+            )
+            .unwrap_or(fallback)
+        };
+        Remembered {
+            backend,
+            worker_delay,
+            gui_delay,
+            job_upto,
+            job_workers,
+            window: WindowState {
+                width: size("window-width", defaults.width),
+                height: size("window-height", defaults.height),
+                maximized: settings.boolean("window-maximized"),
+            },
+        }
+    }
+
+    pub fn save_backend(&self, backend: Backend) {
+        self.write(|settings| settings.set_string("backend", backend.noun()));
+    }
+
+    pub fn save_worker_delay(&self, delay: Delay) {
+        self.write(|settings| settings.set_double("worker-delay", delay.duration().as_secs_f64()));
+    }
+
+    pub fn save_gui_delay(&self, delay: Delay) {
+        self.write(|settings| settings.set_double("gui-delay", delay.duration().as_secs_f64()));
+    }
+
+    pub fn save_job_upto(&self, upto: u64) {
+        self.write(|settings| settings.set_uint64("job-upto", upto));
+    }
+
+    pub fn save_job_workers(&self, workers: u32) {
+        self.write(|settings| settings.set_uint("job-workers", workers));
+    }
+
+    pub fn save_window(&self, window: WindowState) {
+        self.write(|settings| {
+            settings.set_int("window-width", window.width)?;
+            settings.set_int("window-height", window.height)?;
+            settings.set_boolean("window-maximized", window.maximized)
+        });
+    }
+
+    /// Raw access, for tests that store hostile values.
+    pub fn settings(&self) -> Option<&gio::Settings> {
+        self.0.as_ref()
+    }
+
+    fn write(&self, store: impl FnOnce(&gio::Settings) -> Result<(), glib::BoolError>) {
+        if let Some(settings) = &self.0 {
+            if let Err(error) = store(settings) {
+                eprintln!("offload: warning: a setting could not be saved: {error}");
+            }
+        }
+    }
+}
+
+fn find_schema() -> Option<gio::SettingsSchema> {
+    let installed =
+        gio::SettingsSchemaSource::default().and_then(|source| source.lookup(APP_ID, true));
+    installed.or_else(|| {
+        let parent = gio::SettingsSchemaSource::default();
+        let built = env!("OFFLOAD_BUILD_SCHEMA_DIR");
+        gio::SettingsSchemaSource::from_directory(built, parent.as_ref(), false)
+            .ok()?
+            .lookup(APP_ID, false)
+    })
+}
+
+/// Without dconf, GIO's default is a memory backend that forgets everything at exit.
+fn default_backend_forgets() -> bool {
+    gio::SettingsBackend::default().type_().name() == "GMemorySettingsBackend"
+}
+
+fn valid<T>(key: &str, value: Result<T, String>) -> Option<T> {
+    value
+        .map_err(|reason| eprintln!("offload: warning: ignoring the stored {key}: {reason}"))
+        .ok()
+}
+
+fn backend_named(name: &str) -> Result<Backend, String> {
+    match name {
+        "thread" => Ok(Backend::Thread),
+        "process" => Ok(Backend::Process),
+        other => Err(format!("'{other}' is no backend")),
+    }
+}
+
+fn upto_in_range(upto: u64) -> Result<u64, String> {
+    if (2..=MAX_UPTO).contains(&upto) {
+        Ok(upto)
+    } else {
+        Err(format!("{upto} is not between 2 and 10^12"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_seed_s() {
+        let stored = Stored::in_memory();
+        let remembered = stored.load();
+        assert_eq!(remembered.backend, Some(Backend::Thread));
+        assert_eq!(
+            remembered.worker_delay.map(Delay::duration),
+            Some(std::time::Duration::from_secs(1))
+        );
+        assert_eq!(remembered.window, WindowState::default());
+    }
+
+    #[test]
+    fn saved_choices_are_loaded_back() {
+        let stored = Stored::in_memory();
+        stored.save_backend(Backend::Process);
+        stored.save_worker_delay(Delay::worker("0.25").expect("valid"));
+        stored.save_job_upto(1_000_000);
+        stored.save_window(WindowState {
+            width: 800,
+            height: 700,
+            maximized: true,
+        });
+        let remembered = stored.load();
+        assert_eq!(remembered.backend, Some(Backend::Process));
+        assert_eq!(remembered.job_upto, Some(1_000_000));
+        assert!(remembered.window.maximized);
+    }
+
+    #[test]
+    fn hostile_stored_values_are_ignored_not_fatal() {
+        let stored = Stored::in_memory();
+        let settings = stored.settings().expect("schema");
+        settings.set_string("backend", "gpu").expect("writable");
+        settings
+            .set_double("worker-delay", f64::NAN)
+            .expect("writable");
+        settings.set_double("gui-delay", -3.0).expect("writable");
+        settings.set_uint64("job-upto", u64::MAX).expect("writable");
+        settings.set_uint("job-workers", 100_000).expect("writable");
+        settings.set_int("window-width", -5).expect("writable");
+        let remembered = stored.load();
+        assert_eq!(remembered.backend, None);
+        assert_eq!(remembered.worker_delay, None);
+        assert_eq!(remembered.gui_delay, None);
+        assert_eq!(remembered.job_upto, None);
+        assert_eq!(remembered.job_workers, None);
+        assert_eq!(remembered.window.width, WindowState::default().width);
+    }
+}
