@@ -14,12 +14,16 @@ use std::time::{Duration, Instant};
 use relm4::actions::{AccelsPlus, RelmAction, RelmActionGroup};
 use relm4::adw::prelude::*;
 use relm4::gtk::glib;
-use relm4::{adw, gtk, ComponentParts, ComponentSender, RelmWidgetExt, SimpleComponent};
+use relm4::{
+    adw, gtk, Component, ComponentController, ComponentParts, ComponentSender, Controller,
+    RelmWidgetExt, SimpleComponent,
+};
 
 use crate::fault::FaultPlan;
 use crate::job_run::JobRun;
 use crate::job_state::JobOutcome;
 use crate::label_state::{Activity, LabelState};
+use crate::modals::preferences::{Preferences, PreferencesInit, PreferencesOutput};
 use crate::responsiveness::{History, Sample, PROBE_INTERVAL};
 use crate::settings::{Backend, RunSettings};
 use crate::stored::{Stored, WindowState};
@@ -40,6 +44,12 @@ const LONGEST_RESTART_DELAY: Duration = Duration::from_secs(5);
 relm4::new_action_group!(WindowActions, "win");
 relm4::new_stateless_action!(CloseAction, WindowActions, "close");
 relm4::new_stateless_action!(QuitAction, WindowActions, "quit");
+relm4::new_stateless_action!(PreferencesAction, WindowActions, "preferences");
+relm4::new_stateless_action!(ShortcutsAction, WindowActions, "shortcuts");
+relm4::new_stateless_action!(AboutAction, WindowActions, "about");
+relm4::new_stateless_action!(ToggleRunningAction, WindowActions, "toggle-running");
+relm4::new_stateless_action!(ResetAction, WindowActions, "reset");
+relm4::new_stateless_action!(JobAction, WindowActions, "job");
 
 /// How the window starts.
 #[derive(Clone, Debug)]
@@ -95,6 +105,7 @@ pub enum AppInput {
     SetUpto(u64),
     /// The responsiveness probe's timer fired this late.
     Probe(Duration),
+    ShowPreferences,
     Job {
         generation: u64,
         part: usize,
@@ -139,6 +150,7 @@ pub struct App {
     probe_always: bool,
     chart: gtk::DrawingArea,
     stored: Stored,
+    preferences: Option<Controller<Preferences>>,
 }
 
 /// The responsiveness probe: a steady timer, and when it started.
@@ -507,6 +519,20 @@ impl App {
         }
     }
 
+    fn show_preferences(&mut self, sender: &ComponentSender<Self>) {
+        let preferences = Preferences::builder()
+            .transient_for(&self.window)
+            .launch(PreferencesInit {
+                stored: self.stored.clone(),
+                backend: self.settings.backend,
+            })
+            .forward(sender.input_sender(), |output| match output {
+                PreferencesOutput::BackendChosen(backend) => AppInput::SwitchBackend(backend),
+            });
+        preferences.widget().present();
+        self.preferences = Some(preferences);
+    }
+
     fn toast(&self, text: &str) {
         self.toasts.add_toast(adw::Toast::new(text));
     }
@@ -537,6 +563,13 @@ impl SimpleComponent for App {
                 set_orientation: gtk::Orientation::Vertical,
 
                 adw::HeaderBar {
+                    pack_end = &gtk::MenuButton {
+                        set_icon_name: "open-menu-symbolic",
+                        set_menu_model: Some(&primary_menu),
+                        set_tooltip_text: Some("Main Menu"),
+                        set_primary: true,
+                    },
+
                     pack_start = &gtk::Box {
                         add_css_class: "linked",
                         set_tooltip_text: Some("Where the worker runs"),
@@ -708,6 +741,14 @@ impl SimpleComponent for App {
         }
     }
 
+    menu! {
+        primary_menu: {
+            "_Preferences" => PreferencesAction,
+            "_Keyboard Shortcuts" => ShortcutsAction,
+            "_About Offload" => AboutAction,
+        }
+    }
+
     fn init(
         init: AppInit,
         root: Self::Root,
@@ -741,6 +782,7 @@ impl SimpleComponent for App {
             probe_always: init.probe_always,
             chart: chart.clone(),
             stored: init.stored,
+            preferences: None,
         };
         root.set_default_size(init.window.width, init.window.height);
         if init.window.maximized {
@@ -761,7 +803,7 @@ impl SimpleComponent for App {
         if init.job.is_some() {
             model.start_job(&sender);
         }
-        install_shortcuts(&root);
+        install_actions(&root, &sender);
 
         let widgets = view_output!();
         ComponentParts { model, widgets }
@@ -797,6 +839,7 @@ impl SimpleComponent for App {
             }
             AppInput::SetUpto(upto) => self.job_request.upto = upto.max(2),
             AppInput::Probe(lateness) => self.record_probe(lateness),
+            AppInput::ShowPreferences => self.show_preferences(&sender),
             AppInput::Job {
                 generation,
                 part,
@@ -812,13 +855,43 @@ impl SimpleComponent for App {
     }
 }
 
-/// Ctrl+W and Ctrl+Q both close the window, which is the whole app.
-fn install_shortcuts(window: &adw::ApplicationWindow) {
+/// The window's actions and their keys. Ctrl+W and Ctrl+Q both close the window, which
+/// is the whole app.
+fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     let application = relm4::main_application();
     application.set_accelerators_for_action::<CloseAction>(&["<primary>w"]);
     application.set_accelerators_for_action::<QuitAction>(&["<primary>q"]);
+    application.set_accelerators_for_action::<PreferencesAction>(&["<primary>comma"]);
+    application.set_accelerators_for_action::<ShortcutsAction>(&["<primary>question"]);
+    application.set_accelerators_for_action::<ToggleRunningAction>(&["<primary>p"]);
+    application.set_accelerators_for_action::<ResetAction>(&["<primary>r"]);
+    application.set_accelerators_for_action::<JobAction>(&["<primary>Return"]);
 
     let mut group = RelmActionGroup::<WindowActions>::new();
+    let message_action = |message: fn() -> AppInput| {
+        let sender = sender.clone();
+        move |_: &gtk::gio::SimpleAction| sender.input(message())
+    };
+    group.add_action(RelmAction::<PreferencesAction>::new_stateless(
+        message_action(|| AppInput::ShowPreferences),
+    ));
+    group.add_action(RelmAction::<ToggleRunningAction>::new_stateless(
+        message_action(|| AppInput::ToggleRunning),
+    ));
+    group.add_action(RelmAction::<ResetAction>::new_stateless(message_action(
+        || AppInput::Reset,
+    )));
+    group.add_action(RelmAction::<JobAction>::new_stateless(message_action(
+        || AppInput::JobButton,
+    )));
+    let shortcuts_parent = window.clone();
+    group.add_action(RelmAction::<ShortcutsAction>::new_stateless(move |_| {
+        crate::modals::shortcuts::show(&shortcuts_parent);
+    }));
+    let about_parent = window.clone();
+    group.add_action(RelmAction::<AboutAction>::new_stateless(move |_| {
+        crate::modals::about::show(&about_parent);
+    }));
     let close_window = window.clone();
     group.add_action(RelmAction::<CloseAction>::new_stateless(move |_| {
         close_window.close();

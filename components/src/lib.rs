@@ -10,6 +10,7 @@ pub mod job_run;
 pub mod job_state;
 pub mod jobs;
 pub mod label_state;
+pub mod modals;
 pub mod process;
 pub mod responsiveness;
 pub mod settings;

@@ -154,6 +154,8 @@ impl Stored {
             if let Err(error) = store(settings) {
                 eprintln!("offload: warning: a setting could not be saved: {error}");
             }
+            // Writes are queued; the app may exit right after this one.
+            gio::Settings::sync();
         }
     }
 }

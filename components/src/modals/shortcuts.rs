@@ -1,0 +1,12 @@
+//! The Keyboard Shortcuts window, described in `shortcuts.ui` as GTK expects.
+
+use relm4::gtk::{self, prelude::*};
+
+pub fn show(parent: &impl IsA<gtk::Window>) {
+    let builder = gtk::Builder::from_string(include_str!("shortcuts.ui"));
+    let window: gtk::ShortcutsWindow = builder
+        .object("shortcuts")
+        .expect("shortcuts.ui defines the window");
+    window.set_transient_for(Some(parent));
+    window.present();
+}
