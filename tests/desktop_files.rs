@@ -1,0 +1,97 @@
+//! The desktop integration files in `flatpak/`: each passes its validator, a broken copy
+//! fails it, and every file agrees on the app id. A missing validator fails the test.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use offload_components::APP_ID;
+
+fn flatpak_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("flatpak")
+}
+
+fn file(suffix: &str) -> PathBuf {
+    flatpak_dir().join(format!("{APP_ID}{suffix}"))
+}
+
+/// Runs a validator; panics, naming the package, if it is not installed.
+fn validates(tool: &str, args: &[&str], target: &Path) -> bool {
+    let output = Command::new(tool)
+        .args(args)
+        .arg(target)
+        .output()
+        .unwrap_or_else(|error| panic!("{tool} is missing ({error}): run scripts/setup test"));
+    if !output.status.success() {
+        eprintln!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    output.status.success()
+}
+
+const DESKTOP: (&str, &[&str]) = ("desktop-file-validate", &[]);
+const APPSTREAMCLI: (&str, &[&str]) = ("appstreamcli", &["validate", "--no-net"]);
+const APPSTREAM_UTIL: (&str, &[&str]) = ("appstream-util", &["validate", "--nonet"]);
+
+#[test]
+fn desktop_file_and_metainfo_pass_their_validators() {
+    assert!(validates(DESKTOP.0, DESKTOP.1, &file(".desktop")));
+    assert!(validates(
+        APPSTREAMCLI.0,
+        APPSTREAMCLI.1,
+        &file(".metainfo.xml")
+    ));
+    assert!(validates(
+        APPSTREAM_UTIL.0,
+        APPSTREAM_UTIL.1,
+        &file(".metainfo.xml")
+    ));
+}
+
+#[test]
+fn broken_copies_fail_their_validators() {
+    let scratch = std::env::temp_dir().join(format!("offload-desktop-{}", std::process::id()));
+    std::fs::create_dir_all(&scratch).expect("temporary folder");
+    let desktop = std::fs::read_to_string(file(".desktop")).expect("readable");
+    let broken_desktop = scratch.join(format!("{APP_ID}.desktop"));
+    std::fs::write(
+        &broken_desktop,
+        desktop.replace("Type=Application", "Type=Gadget"),
+    )
+    .expect("writable");
+    let metainfo = std::fs::read_to_string(file(".metainfo.xml")).expect("readable");
+    let broken_metainfo = scratch.join(format!("{APP_ID}.metainfo.xml"));
+    std::fs::write(
+        &broken_metainfo,
+        metainfo.replace("<name>Offload</name>", ""),
+    )
+    .expect("writable");
+    let desktop_fails = !validates(DESKTOP.0, DESKTOP.1, &broken_desktop);
+    let metainfo_fails = !validates(APPSTREAM_UTIL.0, APPSTREAM_UTIL.1, &broken_metainfo);
+    std::fs::remove_dir_all(&scratch).expect("temporary folder removed");
+    assert!(desktop_fails, "a desktop file of an unknown type passed");
+    assert!(metainfo_fails, "metainfo without a name passed");
+}
+
+#[test]
+fn every_file_names_the_same_app_id() {
+    let metainfo = std::fs::read_to_string(file(".metainfo.xml")).expect("readable");
+    assert!(metainfo.contains(&format!("<id>{APP_ID}</id>")));
+    assert!(metainfo.contains(&format!(">{APP_ID}.desktop</launchable>")));
+    let desktop = std::fs::read_to_string(file(".desktop")).expect("readable");
+    assert!(desktop.contains(&format!("Icon={APP_ID}\n")));
+    let schema = std::fs::read_to_string(file(".gschema.xml")).expect("readable");
+    assert!(schema.contains(&format!(
+        "<schema id=\"{APP_ID}\" path=\"/io/github/offload/Offload/\">"
+    )));
+    for icon in ["", "-symbolic"] {
+        let path = flatpak_dir()
+            .join("icons")
+            .join(format!("{APP_ID}{icon}.svg"));
+        let svg =
+            std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} exists", path.display()));
+        assert!(svg.contains("<svg"), "{} is an SVG", path.display());
+    }
+}
