@@ -222,6 +222,23 @@ def gui_killed(binary):
     return (time.monotonic() - started) * 1000
 
 
+def remembered_choices(binary):
+    """Preferences are stored: a delay changed there is the next run's delay."""
+    app = Offload(binary)
+    frame_action(app.root, "win.preferences")
+    spin = wait_for("the worker delay in Preferences", lambda: pyatspi.findDescendant(
+        pyatspi.Registry.getDesktop(0),
+        lambda node: node is not None and node.getRoleName() == "spin button"
+        and node.description == "Worker delay in seconds"))
+    spin.queryValue().currentValue = 0.25
+    app.close_and_time(lambda root: frame_action(root, "win.quit"))
+
+    again = Offload(binary)
+    wait_for("the stored delay in use", lambda: find(
+        again.root, "label", lambda text: text.startswith("One number every 0.25 s")))
+    again.close_and_time(lambda root: frame_action(root, "win.quit"))
+
+
 def close_times(binary, worker_delay, runs, backend="thread"):
     times = []
     for _ in range(runs):
@@ -238,6 +255,7 @@ def main():
     try:
         figures = {"walkthrough_close_ms": round(walkthrough(binary), 1)}
         switch_backend(binary)
+        remembered_choices(binary)
         crash_recovery(binary, "thread", "panic")
         for fault in ["panic", "abort", "segfault", "garbage"]:
             crash_recovery(binary, "process", fault)
