@@ -15,7 +15,6 @@ use offload_components::job_run::{default_parts, JobRun};
 use offload_components::job_state::JobOutcome;
 use offload_components::responsiveness::Percentiles;
 use offload_components::settings::{Backend, RunSettings};
-use offload_components::stored::{Stored, WindowState};
 use offload_components::worker::Placement;
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
@@ -204,27 +203,17 @@ fn launch_window(
     job: Option<u64>,
     probe_always: bool,
 ) -> Controller<App> {
+    let settings = RunSettings {
+        backend,
+        ..RunSettings::default()
+    };
     let init = AppInit {
-        settings: RunSettings {
-            backend,
-            ..RunSettings::default()
-        },
-        child_program: program.to_owned(),
-        fault: None,
         job: job.map(|upto| JobRequest {
             upto,
             workers: default_parts(),
         }),
-        job_preset: JobRequest {
-            upto: 1_000_000,
-            workers: default_parts(),
-        },
-        quit_when_done: false,
         probe_always,
-        close_after: None,
-        // The bench must not change the user's choices.
-        stored: Stored::in_memory(),
-        window: WindowState::default(),
+        ..AppInit::ephemeral(settings, program.to_owned())
     };
     let app = App::builder().launch(init).detach();
     app.widget().present();

@@ -10,9 +10,8 @@ mod support;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use offload_components::app::{App, AppInit, JobRequest, Phase};
+use offload_components::app::{App, AppInit, Phase};
 use offload_components::settings::{Backend, Delay, RunSettings};
-use offload_components::stored::{Stored, WindowState};
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
 use relm4::{adw, gtk, Component, ComponentController, Controller};
@@ -87,21 +86,7 @@ fn launch() -> Controller<App> {
         gui_delay: Delay::gui("0.05").expect("valid"),
         ..RunSettings::default()
     };
-    let init = AppInit {
-        settings,
-        child_program: env!("CARGO_BIN_EXE_offload").into(),
-        fault: None,
-        job: None,
-        job_preset: JobRequest {
-            upto: 1_000_000,
-            workers: 2,
-        },
-        quit_when_done: false,
-        probe_always: false,
-        close_after: None,
-        stored: Stored::in_memory(),
-        window: WindowState::default(),
-    };
+    let init = AppInit::ephemeral(settings, env!("CARGO_BIN_EXE_offload").into());
     let app = App::builder().launch(init).detach();
     app.widget().present();
     app

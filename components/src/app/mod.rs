@@ -58,6 +58,28 @@ pub struct AppInit {
     pub window: WindowState,
 }
 
+impl AppInit {
+    /// A window that remembers nothing and changes no stored choice, runs no job at
+    /// first and injects no fault: for `offload bench` and tests.
+    pub fn ephemeral(settings: RunSettings, child_program: PathBuf) -> Self {
+        Self {
+            settings,
+            child_program,
+            fault: None,
+            job: None,
+            job_preset: JobRequest {
+                upto: 1_000_000,
+                workers: crate::job_run::default_parts(),
+            },
+            quit_when_done: false,
+            probe_always: false,
+            close_after: None,
+            stored: Stored::in_memory(),
+            window: WindowState::default(),
+        }
+    }
+}
+
 /// A heavy job: count the primes below `upto`, shared by `workers` workers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct JobRequest {
