@@ -342,6 +342,8 @@ impl SimpleComponent for App {
 
                             gtk::Label {
                                 set_label: "Count primes below",
+                                // Names the spin button for screen readers (labelled-by).
+                                set_mnemonic_widget: Some(&upto),
                             },
 
                             #[name = "upto"]
