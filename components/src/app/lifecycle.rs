@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use relm4::adw::prelude::*;
 use relm4::gtk::glib;
 use relm4::ComponentSender;
 
@@ -11,7 +12,6 @@ use crate::job_run::JobRun;
 use crate::settings::Backend;
 use crate::stored::WindowState;
 use crate::worker::{WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
-use relm4::adw::prelude::*;
 
 /// Upper bound on reports per second from the worker, whatever the GUI delay.
 const FASTEST_REPORTS: Duration = Duration::from_millis(50);
