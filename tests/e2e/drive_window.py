@@ -21,6 +21,9 @@ import time
 import pyatspi
 
 PATIENCE = 15.0
+# A new session starts the accessibility bus (and maybe desktop portals) on the first
+# launch; that can take long on a loaded machine.
+STARTUP_PATIENCE = 60.0
 POLL = 0.02
 
 
@@ -119,7 +122,9 @@ def alive(pid):
 class Offload:
     def __init__(self, binary, *args):
         self.process = subprocess.Popen([binary, *args], stderr=subprocess.PIPE, text=True)
-        self.root = wait_for("the app on the accessibility bus", lambda: app_of(self.process.pid))
+        self.root = wait_for(
+            "the app on the accessibility bus", lambda: app_of(self.process.pid), STARTUP_PATIENCE
+        )
 
     def close_and_time(self, close):
         """Closes the window with `close(root)`; returns ms until the process is gone."""
