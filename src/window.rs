@@ -6,15 +6,12 @@ use std::path::PathBuf;
 use offload_components::app::{App, AppInit, JobRequest};
 use offload_components::fault::FaultPlan;
 use offload_components::job_run::default_parts;
-use offload_components::settings::{Delay, Overrides, RunSettings};
+use offload_components::settings::{Delay, Overrides, RunSettings, DEFAULT_UPTO};
 use offload_components::stored::Stored;
 use offload_components::APP_ID;
 use relm4::{adw, gtk, RelmApp};
 
 use crate::cli::Job;
-
-/// The job size offered when none was ever chosen: a few seconds of work on a laptop.
-const DEFAULT_UPTO: u64 = 2_000_000_000;
 
 pub struct WindowRun {
     pub overrides: Overrides,

@@ -114,10 +114,6 @@ impl LabelState {
         self.activity = Activity::Pausing;
     }
 
-    pub fn activity(&self) -> Activity {
-        self.activity
-    }
-
     pub fn running(&self) -> bool {
         self.activity == Activity::Running
     }

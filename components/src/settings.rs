@@ -35,6 +35,9 @@ pub const MIN_GUI_DELAY_SECONDS: f64 = 0.01;
 /// memory).
 pub const MAX_UPTO: u64 = 1_000_000_000_000;
 
+/// The job size offered when none was ever chosen: a few seconds of work on a laptop.
+pub const DEFAULT_UPTO: u64 = 2_000_000_000;
+
 /// Why a delay was refused; the message is shown to the user as it is.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DelayError {
@@ -57,22 +60,27 @@ impl Delay {
         let seconds: f64 = trimmed
             .parse()
             .map_err(|_| DelayError::NotANumber(text.to_owned()))?;
+        Self::checked(seconds, trimmed, min)
+    }
+
+    /// Checks `seconds` (read from stored settings) against `min..=MAX_DELAY_SECONDS`.
+    pub fn from_seconds(seconds: f64, min: f64) -> Result<Self, DelayError> {
+        Self::checked(seconds, &seconds.to_string(), min)
+    }
+
+    /// `shown` is how the value appears in an error: as the user typed it, if typed.
+    fn checked(seconds: f64, shown: &str, min: f64) -> Result<Self, DelayError> {
         if !seconds.is_finite() {
-            return Err(DelayError::NotFinite(trimmed.to_owned()));
+            return Err(DelayError::NotFinite(shown.to_owned()));
         }
         if !(min..=MAX_DELAY_SECONDS).contains(&seconds) {
             return Err(DelayError::OutOfRange {
-                value: trimmed.to_owned(),
+                value: shown.to_owned(),
                 min,
                 max: MAX_DELAY_SECONDS,
             });
         }
         Ok(Self(Duration::from_secs_f64(seconds)))
-    }
-
-    /// Checks `seconds` (read from stored settings) against `min..=MAX_DELAY_SECONDS`.
-    pub fn from_seconds(seconds: f64, min: f64) -> Result<Self, DelayError> {
-        Self::parse_seconds(&seconds.to_string(), min)
     }
 
     /// A delay for the worker: 0 means as fast as it can.

@@ -142,6 +142,8 @@ impl Stored {
             settings.set_int("window-height", window.height)?;
             settings.set_boolean("window-maximized", window.maximized)
         });
+        // Saved as the window closes: flush every queued write before the app exits.
+        gio::Settings::sync();
     }
 
     /// Raw access, for tests that store hostile values.
@@ -154,8 +156,6 @@ impl Stored {
             if let Err(error) = store(settings) {
                 eprintln!("offload: warning: a setting could not be saved: {error}");
             }
-            // Writes are queued; the app may exit right after this one.
-            gio::Settings::sync();
         }
     }
 }

@@ -164,10 +164,6 @@ struct Probe {
 }
 
 impl App {
-    pub fn label(&self) -> &LabelState {
-        &self.label
-    }
-
     pub fn phase(&self) -> Phase {
         self.phase
     }

@@ -5,7 +5,9 @@
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
-use crate::settings::{Backend, Delay, MAX_DELAY_SECONDS, MAX_UPTO, MIN_GUI_DELAY_SECONDS};
+use crate::settings::{
+    Backend, Delay, RunSettings, DEFAULT_UPTO, MAX_DELAY_SECONDS, MAX_UPTO, MIN_GUI_DELAY_SECONDS,
+};
 use crate::stored::Stored;
 
 pub struct PreferencesInit {
@@ -131,12 +133,11 @@ impl SimpleComponent for Preferences {
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
         let stored = init.stored.load();
-        let seconds = |delay: Option<Delay>, fallback: f64| {
-            delay.map_or(fallback, |d| d.duration().as_secs_f64())
-        };
-        let worker_delay = seconds(stored.worker_delay, 1.0);
-        let gui_delay = seconds(stored.gui_delay, 0.5);
-        let job_upto = stored.job_upto.unwrap_or(2_000_000_000) as f64;
+        let defaults = RunSettings::default();
+        let seconds = |delay: Delay| delay.duration().as_secs_f64();
+        let worker_delay = seconds(stored.worker_delay.unwrap_or(defaults.worker_delay));
+        let gui_delay = seconds(stored.gui_delay.unwrap_or(defaults.gui_delay));
+        let job_upto = stored.job_upto.unwrap_or(DEFAULT_UPTO) as f64;
         let job_workers = f64::from(stored.job_workers.unwrap_or(0));
         let model = Preferences {
             stored: init.stored,
