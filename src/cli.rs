@@ -51,9 +51,10 @@ struct WindowArgs {
     /// Where the worker runs [default: as in Preferences, thread]
     #[arg(long, value_enum)]
     backend: Option<BackendArg>,
-    /// Make the first worker fail after N numbers (KIND@N; tests of crash recovery)
+    /// Make a worker fail after N numbers (KIND@N; tests of crash recovery); repeated,
+    /// each one is for the next worker started
     #[arg(long, value_name = "KIND@N", hide = true)]
-    inject_fault: Option<FaultPlan>,
+    inject_fault: Vec<FaultPlan>,
     #[command(flatten)]
     job: JobArgs,
     /// Close the window when the job is done (for scripts)
@@ -141,7 +142,7 @@ fn parse_count(text: &str) -> Result<u64, String> {
 pub enum Invocation {
     Window {
         overrides: Overrides,
-        fault: Option<FaultPlan>,
+        faults: Vec<FaultPlan>,
         job: Option<Job>,
         quit_when_done: bool,
         close_after: Option<Delay>,
@@ -228,9 +229,9 @@ where
                 worker_delay: cli.window.worker_delay,
                 gui_delay: cli.window.gui_delay,
             };
-            let fault = cli.window.inject_fault;
+            let faults = cli.window.inject_fault;
             let backend = overrides.backend.unwrap_or_default();
-            if let Some(plan) = fault.filter(|plan| !plan.kind.survivable_on(backend)) {
+            if let Some(plan) = faults.iter().find(|plan| !plan.kind.survivable_on(backend)) {
                 return Err(Early::Usage(format!(
                     "offload: a {} fault is only survivable with --backend process",
                     plan.kind
@@ -238,7 +239,7 @@ where
             }
             Invocation::Window {
                 overrides,
-                fault,
+                faults,
                 job: cli.window.job.job(),
                 quit_when_done: cli.window.quit_when_done,
                 close_after: cli.window.close_after,
@@ -256,8 +257,27 @@ fn one_line(rendered: &str) -> String {
         .unwrap_or("error: invalid command line");
     format!(
         "offload: {} (see 'offload --help')",
-        first.trim_start_matches("error: ")
+        clip_quoted(first.trim_start_matches("error: "))
     )
+}
+
+/// A quoted value longer than a glance (someone pasted a file as an argument) is cut,
+/// so that the line still says which option it was given to.
+fn clip_quoted(line: &str) -> String {
+    const LONGEST: usize = 40;
+    line.split('\'')
+        .enumerate()
+        .map(|(index, part)| {
+            let quoted = index % 2 == 1;
+            if quoted && part.chars().count() > LONGEST {
+                let kept: String = part.chars().take(LONGEST - 1).collect();
+                format!("{kept}…")
+            } else {
+                part.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("'")
 }
 
 #[cfg(test)]
@@ -282,7 +302,7 @@ mod tests {
     fn no_arguments_open_the_window_with_nothing_overridden() {
         let expected = Invocation::Window {
             overrides: Overrides::default(),
-            fault: None,
+            faults: Vec::new(),
             job: None,
             quit_when_done: false,
             close_after: None,
@@ -293,13 +313,21 @@ mod tests {
     #[test]
     fn process_backend_and_faults_are_chosen_on_the_command_line() {
         let Invocation::Window {
-            overrides, fault, ..
-        } = parse_ok(&["--backend", "process", "--inject-fault", "segfault@3"])
+            overrides, faults, ..
+        } = parse_ok(&[
+            "--backend",
+            "process",
+            "--inject-fault",
+            "segfault@3",
+            "--inject-fault",
+            "panic@7",
+        ])
         else {
             panic!("expected the window");
         };
         assert_eq!(overrides.backend, Some(Backend::Process));
-        assert_eq!(fault.map(|plan| plan.after), Some(3));
+        let counts: Vec<u64> = faults.iter().map(|plan| plan.after).collect();
+        assert_eq!(counts, [3, 7]);
     }
 
     #[test]
@@ -409,6 +437,14 @@ mod tests {
             assert!(!line.contains('\n'), "{args:?} gave {line:?}");
             assert!(line.starts_with("offload: "), "{args:?} gave {line:?}");
         }
+    }
+
+    #[test]
+    fn a_huge_value_is_cut_but_the_option_is_named() {
+        let line = usage_error(vec!["--backend".into(), "x".repeat(100_000).into()]);
+        assert!(line.len() < 200, "{line}");
+        assert!(line.contains(&format!("'{}…'", "x".repeat(39))), "{line}");
+        assert!(line.contains("'--backend <BACKEND>'"), "{line}");
     }
 
     #[test]

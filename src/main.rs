@@ -26,13 +26,13 @@ fn main() -> ExitCode {
     let outcome = match invocation {
         Invocation::Window {
             overrides,
-            fault,
+            faults,
             job,
             quit_when_done,
             close_after,
         } => window::run(window::WindowRun {
             overrides,
-            fault,
+            faults,
             job,
             quit_when_done,
             close_after,

@@ -15,7 +15,7 @@ use crate::cli::Job;
 
 pub struct WindowRun {
     pub overrides: Overrides,
-    pub fault: Option<FaultPlan>,
+    pub faults: Vec<FaultPlan>,
     pub job: Option<Job>,
     pub quit_when_done: bool,
     pub close_after: Option<Delay>,
@@ -48,7 +48,7 @@ pub fn run(run: WindowRun) -> Result<(), String> {
         settings,
         // The running executable itself, even if its file was replaced meanwhile.
         child_program: PathBuf::from("/proc/self/exe"),
-        fault: run.fault,
+        faults: run.faults.into(),
         job: run.job.map(|job| JobRequest {
             upto: job.upto,
             workers: job.workers,

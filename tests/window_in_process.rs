@@ -4,19 +4,20 @@
 //! GTK may be initialised on one thread only, so this is a `harness = false` binary
 //! that runs its cases in order on the main thread. It re-runs itself under Xvfb.
 
+#[path = "support/app_window.rs"]
+mod app_window;
 #[path = "support/display.rs"]
 mod support;
 
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use offload_components::app::{App, AppInit, Phase};
-use offload_components::settings::{Backend, Delay, RunSettings};
-use relm4::gtk::glib;
+use app_window::{headline, let_run, shown_number, wait_until};
+use offload_components::app::App;
+use offload_components::settings::Backend;
 use relm4::gtk::prelude::*;
-use relm4::{adw, gtk, Component, ComponentController, Controller};
+use relm4::{adw, gtk, ComponentController, Controller};
 
-const PATIENCE: Duration = Duration::from_secs(10);
 /// A named step; the steps share one window and run in order.
 type Case = (&'static str, fn(&Controller<App>));
 
@@ -40,7 +41,7 @@ fn main() -> ExitCode {
 
     gtk::init().expect("the private display opens");
     adw::init().expect("libadwaita starts");
-    let app = launch();
+    let app = app_window::launch(Backend::Thread, "0.02", "0.05", []);
     let cases: [Case; 8] = [
         (
             "counts_and_shows_the_newest_number",
@@ -80,43 +81,6 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn launch() -> Controller<App> {
-    let settings = RunSettings {
-        worker_delay: Delay::worker("0.02").expect("valid"),
-        gui_delay: Delay::gui("0.05").expect("valid"),
-        ..RunSettings::default()
-    };
-    let init = AppInit::ephemeral(settings, env!("CARGO_BIN_EXE_offload").into());
-    let app = App::builder().launch(init).detach();
-    app.widget().present();
-    app
-}
-
-/// Runs the main loop until `condition` holds; a heartbeat bounds each wait.
-fn wait_until(what: &str, condition: impl Fn() -> bool) {
-    let context = glib::MainContext::default();
-    let heartbeat =
-        glib::timeout_add_local(Duration::from_millis(10), || glib::ControlFlow::Continue);
-    let deadline = Instant::now() + PATIENCE;
-    while !condition() {
-        assert!(Instant::now() < deadline, "timed out waiting until {what}");
-        context.iteration(true);
-    }
-    heartbeat.remove();
-}
-
-fn headline(app: &Controller<App>) -> String {
-    app.widgets().headline.label().to_string()
-}
-
-fn shown_number(app: &Controller<App>) -> Option<u64> {
-    let headline = headline(app);
-    let number = headline
-        .strip_prefix("Number in thread: ")
-        .or_else(|| headline.strip_prefix("Number in process: "))?;
-    number.parse().ok()
-}
-
 fn counts_and_shows_the_newest_number(app: &Controller<App>) {
     wait_until("a number shows", || shown_number(app).is_some());
     let first = shown_number(app).expect("shown");
@@ -137,8 +101,7 @@ fn pause_button_pauses_and_stops_refreshing(app: &Controller<App>) {
     let paused_at = shown_number(app);
     assert!(paused_at.is_some());
     // Several worker delays later, still the same number.
-    let until = Instant::now() + Duration::from_millis(200);
-    wait_until("time passes", || Instant::now() >= until);
+    let_run(Duration::from_millis(200));
     assert_eq!(shown_number(app), paused_at);
 }
 
@@ -217,15 +180,6 @@ fn ctrl_q_closes_after_the_worker_stopped(app: &Controller<App>) {
         accels.iter().any(|accel| accel == "<Control>q"),
         "Ctrl+Q bound: {accels:?}"
     );
-    WidgetExt::activate_action(window, "win.quit", None).expect("the quit action exists");
-    wait_until("the app closed", || {
-        matches!(app.model().phase(), Phase::Closed { .. })
-    });
-    assert_eq!(
-        app.model().phase(),
-        Phase::Closed {
-            worker_joined: true
-        }
-    );
+    app_window::close(app);
     assert!(!window.is_visible());
 }

@@ -1,7 +1,8 @@
 //! Injected faults, to test crash recovery on the real binary.
 //!
-//! A hidden `--inject-fault KIND@N` makes the first worker fail once it has counted N
-//! numbers. Nothing else in Offload makes a worker fail on purpose.
+//! A hidden `--inject-fault KIND@N` makes a worker fail once it has counted N numbers;
+//! given again, it plans a fault for each next worker (the restarted ones), in order.
+//! Nothing else in Offload makes a worker fail on purpose.
 
 use std::fmt;
 use std::str::FromStr;
@@ -29,6 +30,24 @@ pub struct FaultPlan {
     pub kind: FaultKind,
     /// Fail once this many numbers were counted.
     pub after: u64,
+}
+
+/// A plan made concrete for one worker: the number whose production makes it fail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Strike {
+    pub kind: FaultKind,
+    pub at: u64,
+}
+
+impl FaultPlan {
+    /// For a worker whose count starts at `first_number` (a restarted worker goes on
+    /// from its predecessor's last number, and fails after `after` numbers of its own).
+    pub fn for_count_from(self, first_number: u64) -> Strike {
+        Strike {
+            kind: self.kind,
+            at: first_number.saturating_add(self.after).saturating_sub(1),
+        }
+    }
 }
 
 impl FaultKind {
@@ -113,6 +132,16 @@ mod tests {
             }
         );
         assert_eq!(plan.kind.to_string(), "segfault");
+    }
+
+    #[test]
+    fn a_restarted_worker_fails_after_as_many_numbers_of_its_own() {
+        let plan = FaultPlan {
+            kind: FaultKind::Abort,
+            after: 3,
+        };
+        assert_eq!(plan.for_count_from(0).at, 2);
+        assert_eq!(plan.for_count_from(100).at, 102);
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl App {
             limit: None,
             echo: None,
             running: self.label.running(),
-            fault: self.fault.take(),
+            fault: self.faults.pop_front(),
             job: None,
         };
         let run = WorkerRun::launch(placement, init, sender.input_sender(), move |output| {

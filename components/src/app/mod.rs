@@ -7,6 +7,7 @@
 //! thread is joined), each with a short fallback should the worker not answer.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
@@ -39,8 +40,9 @@ pub struct AppInit {
     pub settings: RunSettings,
     /// Our own executable, started as the child of the process backend.
     pub child_program: PathBuf,
-    /// Make the first worker fail on purpose (tests of crash recovery only).
-    pub fault: Option<FaultPlan>,
+    /// Faults to inject on purpose, one per worker started, in order (tests of crash
+    /// recovery only).
+    pub faults: VecDeque<FaultPlan>,
     /// A job to start at once.
     pub job: Option<JobRequest>,
     /// The job the window offers when none was started.
@@ -65,7 +67,7 @@ impl AppInit {
         Self {
             settings,
             child_program,
-            fault: None,
+            faults: VecDeque::new(),
             job: None,
             job_preset: JobRequest {
                 upto: 1_000_000,
@@ -135,7 +137,7 @@ pub struct App {
     worker: Option<WorkerRun>,
     generation: u64,
     child_program: PathBuf,
-    fault: Option<FaultPlan>,
+    faults: VecDeque<FaultPlan>,
     /// A backend switch is waiting for the old worker's `Stopped`.
     switching: bool,
     crashes_in_a_row: u32,
@@ -166,6 +168,12 @@ struct Probe {
 impl App {
     pub fn phase(&self) -> Phase {
         self.phase
+    }
+
+    /// How many counting workers this window has started: one more after each restart
+    /// or backend switch.
+    pub fn workers_started(&self) -> u64 {
+        self.generation
     }
 
     pub fn backend(&self) -> Backend {
@@ -427,7 +435,7 @@ impl SimpleComponent for App {
             worker: None,
             generation: 0,
             child_program: init.child_program,
-            fault: init.fault,
+            faults: init.faults,
             switching: false,
             crashes_in_a_row: 0,
             restart_timer: None,

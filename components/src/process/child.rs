@@ -11,7 +11,7 @@ use std::time::Duration;
 use relm4::gtk::glib;
 
 use super::frame::{self, ChildPlan, Command, FrameError, FromChild, ToChild, PROTOCOL_VERSION};
-use crate::fault::{self, FaultKind, FaultPlan};
+use crate::fault::{self, FaultKind};
 use crate::settings::Backend;
 use crate::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 
@@ -64,12 +64,13 @@ pub fn serve(
     let shutdown = worker.sender();
     let fault = plan
         .fault
-        .filter(|fault| !fault.kind.survivable_on(Backend::Thread));
+        .filter(|fault| !fault.kind.survivable_on(Backend::Thread))
+        .map(|fault| fault.for_count_from(plan.first_number));
     glib::MainContext::default().spawn_local(async move {
         while let Some(output) = receiver.recv().await {
-            if let (Some(plan), WorkerOutput::Counted(number)) = (fault, &output) {
-                if number.saturating_add(1) >= plan.after {
-                    strike(plan, &mut reports);
+            if let (Some(strike), WorkerOutput::Counted(number)) = (fault, &output) {
+                if *number >= strike.at {
+                    fail(strike.kind, &mut reports);
                 }
             }
             if let WorkerOutput::Crashed { reason } = &output {
@@ -147,12 +148,12 @@ fn relay_commands(mut commands: impl Read + Send + 'static, worker: relm4::Sende
     }
 }
 
-fn strike(plan: FaultPlan, reports: &mut impl Write) {
-    if plan.kind == FaultKind::Garbage {
+fn fail(kind: FaultKind, reports: &mut impl Write) {
+    if kind == FaultKind::Garbage {
         let _ = reports.write_all(&[0xff; 32]);
         let _ = reports.flush();
         // Keep going as if nothing happened: the parent must notice on its own.
         return;
     }
-    fault::strike(plan.kind);
+    fault::strike(kind);
 }

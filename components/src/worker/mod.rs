@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 pub use exit_watch::{exit_pair, ExitSignal, ExitWatch};
 pub use run::{Placement, WorkerRun};
 
-use crate::fault::{self, FaultPlan};
+use crate::fault::{self, FaultPlan, Strike};
 use crate::jobs::counter::Counter;
 use crate::jobs::primes::{PrimeCount, Progress};
 use crate::process::frame::{FrameError, FromChild};
@@ -168,7 +168,7 @@ pub struct CounterWorker {
     throttle: ReportThrottle,
     ticker: Option<AttachedSource>,
     flush: Option<AttachedSource>,
-    fault: Option<FaultPlan>,
+    fault: Option<Strike>,
     job: Option<RunningJob>,
     stopped: bool,
     sender: ComponentSender<Self>,
@@ -204,7 +204,9 @@ impl Worker for CounterWorker {
             throttle: ReportThrottle::new(init.report_interval),
             ticker: None,
             flush: None,
-            fault: init.fault,
+            fault: init
+                .fault
+                .map(|plan| plan.for_count_from(init.first_number)),
             job: init.job.map(|spec| RunningJob {
                 count: PrimeCount::new(spec.start..spec.end),
                 runner: None,
@@ -363,9 +365,9 @@ impl CounterWorker {
                 return;
             }
         }
-        if let Some(plan) = self.fault {
-            if self.counter.produced() >= plan.after {
-                fault::strike(plan.kind);
+        if let Some(strike) = self.fault {
+            if number >= strike.at {
+                fault::strike(strike.kind);
             }
         }
         match self.throttle.offer(number, Instant::now()) {

@@ -1,0 +1,109 @@
+//! Churn: the real App component in this process, clicked through cycles of pause,
+//! start, reset, a heavy job started and cancelled, and a backend switch. Every second
+//! cycle ends where the first did (thread backend, counting, no job): there, threads,
+//! descriptors, child processes and memory must not grow.
+
+use offload_components::app::App;
+use offload_components::settings::Backend;
+use relm4::gtk::prelude::*;
+use relm4::{ComponentController, Controller};
+
+use crate::app_window::{self, headline, shown_number, wait_until};
+use crate::proc_table;
+use crate::report::{count, mebibytes, Series, Table};
+
+/// Memory may move by this much between the first and last comparable cycle.
+const RSS_ALLOWANCE_KIB: u64 = 8 * 1024;
+/// GLib keeps a pool thread (and at times a descriptor with it) for a while after some
+/// task, then lets it go: one of each may come and go.
+const THREAD_ALLOWANCE: u64 = 1;
+const DESCRIPTOR_ALLOWANCE: u64 = 1;
+
+pub fn churn(cycles: u32) -> Table {
+    assert!(cycles >= 4 && cycles % 2 == 0, "whole pairs of cycles");
+    let app = app_window::launch(Backend::Thread, "0.005", "0.01", []);
+    app.widgets().upto.set_value(1e12);
+    let (mut rss, mut threads, mut fds, mut children) = Default::default();
+    for cycle in 1..=cycles {
+        one_cycle(&app);
+        // The first pair warms up (the first child started, the first job's threads).
+        if cycle % 2 == 0 && cycle > 2 {
+            sample(&mut rss, &mut threads, &mut fds, &mut children);
+        }
+    }
+    app_window::close(&app);
+
+    threads.assert_flat("threads", THREAD_ALLOWANCE);
+    fds.assert_flat("descriptors", DESCRIPTOR_ALLOWANCE);
+    children.assert_flat("child processes", 0);
+    rss.assert_flat("memory", RSS_ALLOWANCE_KIB);
+    let mut table = Table::new(
+        format!("Churn: {cycles} cycles of pause, start, reset, job and cancel, backend switch"),
+        &[
+            "measured at",
+            "resident memory",
+            "threads",
+            "open descriptors",
+            "child processes",
+        ],
+    );
+    table.row(&[
+        &format!("cycles 4 → {cycles}, on the thread backend"),
+        &rss.summary(mebibytes),
+        &threads.summary(count),
+        &fds.summary(count),
+        &children.summary(count),
+    ]);
+    table
+}
+
+fn sample(rss: &mut Series, threads: &mut Series, fds: &mut Series, children: &mut Series) {
+    let usage = proc_table::usage(std::process::id()).expect("this process is alive");
+    rss.push(usage.rss_kib);
+    threads.push(usage.threads);
+    fds.push(usage.fds);
+    children.push(proc_table::own_children().len() as u64);
+}
+
+fn one_cycle(app: &Controller<App>) {
+    wait_until("a number shows", || shown_number(app).is_some());
+
+    app.widgets().start_pause.emit_clicked();
+    wait_until("the pause is confirmed", || {
+        app.widgets().status.label() == "Paused"
+    });
+    let paused_at = shown_number(app);
+    app.widgets().start_pause.emit_clicked();
+    wait_until("counting resumes", || {
+        shown_number(app) > paused_at.map(|number| number + 10)
+    });
+
+    let before_reset = shown_number(app);
+    app.widgets().reset.emit_clicked();
+    wait_until("the count restarts", || shown_number(app) < before_reset);
+
+    app.widgets().job_button.emit_clicked();
+    wait_until("the job runs", || {
+        app.widgets().job_detail.label().contains("numbers/s")
+    });
+    app.widgets().job_button.emit_clicked();
+    wait_until("the job is cancelled", || {
+        app.widgets().job_detail.label() == "Cancelled"
+    });
+
+    let to_process = app.model().backend() == Backend::Thread;
+    let (prefix, workers) = if to_process {
+        app.widgets().process_toggle.set_active(true);
+        ("Number in process: ", 1)
+    } else {
+        app.widgets().thread_toggle.set_active(true);
+        ("Number in thread: ", 0)
+    };
+    wait_until("numbers come from the other backend", || {
+        headline(app).starts_with(prefix)
+    });
+    // The cancelled job's workers, and the old backend's child, are gone.
+    wait_until("only the counting worker's child is left", || {
+        proc_table::own_children().len() == workers
+    });
+}

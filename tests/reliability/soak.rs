@@ -1,0 +1,126 @@
+//! Soak: the real binary flooding (worker delay 0, label refreshed every 10 ms) with its
+//! window open. What the window's process (and its worker child) holds, sampled each
+//! second after a warm-up, must stay flat; then it closes by itself, cleanly.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::proc_table::{self, Usage};
+use crate::report::{count, mebibytes, Series, Table};
+
+const SAMPLE_EVERY: Duration = Duration::from_secs(1);
+/// Memory may move by this much after the warm-up (allocator noise, font caches).
+const RSS_ALLOWANCE_KIB: u64 = 4 * 1024;
+/// GLib keeps a pool thread (and at times a descriptor with it) for a while after some
+/// task, then lets it go: one of each may come and go.
+const THREAD_ALLOWANCE: u64 = 1;
+const DESCRIPTOR_ALLOWANCE: u64 = 1;
+
+#[derive(Default)]
+struct Samples {
+    rss: Series,
+    threads: Series,
+    fds: Series,
+}
+
+impl Samples {
+    fn push(&mut self, usage: Usage) {
+        self.rss.push(usage.rss_kib);
+        self.threads.push(usage.threads);
+        self.fds.push(usage.fds);
+    }
+
+    fn check_and_report(&self, whose: &str, table: &mut Table, run: &str) {
+        self.threads
+            .assert_flat(&format!("{whose} threads"), THREAD_ALLOWANCE);
+        self.fds
+            .assert_flat(&format!("{whose} descriptors"), DESCRIPTOR_ALLOWANCE);
+        self.rss
+            .assert_flat(&format!("{whose} memory"), RSS_ALLOWANCE_KIB);
+        table.row(&[
+            &run,
+            &whose,
+            &self.rss.summary(mebibytes),
+            &self.threads.summary(count),
+            &self.fds.summary(count),
+        ]);
+    }
+}
+
+pub fn table() -> Table {
+    Table::new(
+        "Soak: flooding with the window open, sampled each second after the warm-up",
+        &[
+            "run",
+            "process",
+            "resident memory",
+            "threads",
+            "open descriptors",
+        ],
+    )
+}
+
+pub fn soak(backend: &str, span: Duration, table: &mut Table) {
+    let warm_up = (span / 10).max(Duration::from_secs(3));
+    let close_after = (warm_up + span).as_secs_f64().to_string();
+    let mut app = Command::new(env!("CARGO_BIN_EXE_offload"))
+        .args(["--backend", backend, "--worker-delay", "0", "--gui-delay"])
+        .args(["0.01", "--close-after", &close_after])
+        .env("GSETTINGS_BACKEND", "memory")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("offload starts");
+    let pid = app.id();
+    let started = Instant::now();
+    let mut window = Samples::default();
+    let mut worker = Samples::default();
+    let mut worker_pids = Vec::new();
+    let mut next_sample = started + warm_up;
+    loop {
+        std::thread::sleep(next_sample.saturating_duration_since(Instant::now()));
+        next_sample += SAMPLE_EVERY;
+        if started.elapsed() >= warm_up + span {
+            break;
+        }
+        let Some(usage) = proc_table::usage(pid) else {
+            break;
+        };
+        window.push(usage);
+        if backend == "process" {
+            let children = proc_table::children(pid);
+            let [child] = children[..] else {
+                panic!("one worker child while flooding, found {children:?}");
+            };
+            if !worker_pids.contains(&child) {
+                worker_pids.push(child);
+            }
+            worker.push(proc_table::usage(child).expect("the worker child is alive"));
+        }
+    }
+    let status = app.wait().expect("offload ends");
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    app.stdout
+        .take()
+        .map(|mut out| out.read_to_string(&mut stdout));
+    app.stderr
+        .take()
+        .map(|mut err| err.read_to_string(&mut stderr));
+    assert!(status.success(), "offload failed: {status}: {stderr}");
+    assert_eq!(stdout.trim(), "closing", "closed by itself");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        window.rss.len() as u64 + 1 >= span.as_secs(),
+        "sampled each second: {} samples in {span:?}",
+        window.rss.len()
+    );
+    proc_table::reap_all_within(Duration::ZERO).expect("nothing left running after the close");
+
+    let run = format!("{backend}, {} s", span.as_secs());
+    window.check_and_report("window", table, &run);
+    if backend == "process" {
+        assert_eq!(worker_pids.len(), 1, "one worker child all along");
+        worker.check_and_report("worker child", table, &run);
+    }
+}

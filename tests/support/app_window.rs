@@ -1,0 +1,122 @@
+//! The App component in this very process, on the private display: launching it,
+//! running the main loop until something shows, and reading what the window shows.
+//!
+//! Shared by several test binaries, each of which uses only part of it.
+#![allow(dead_code)]
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use offload_components::app::{App, AppInit, Phase};
+use offload_components::fault::FaultPlan;
+use offload_components::settings::{Backend, Delay, RunSettings};
+use relm4::gtk::glib;
+use relm4::gtk::prelude::*;
+use relm4::{Component, ComponentController, Controller};
+
+/// Generous: only reached when something is broken.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A window counting on `backend`, one number per `worker_delay` seconds, refreshed
+/// every `gui_delay` seconds, whose workers fail as `faults` plan, one per worker.
+pub fn launch(
+    backend: Backend,
+    worker_delay: &str,
+    gui_delay: &str,
+    faults: impl IntoIterator<Item = FaultPlan>,
+) -> Controller<App> {
+    let settings = RunSettings {
+        backend,
+        worker_delay: Delay::worker(worker_delay).expect("a valid worker delay"),
+        gui_delay: Delay::gui(gui_delay).expect("a valid GUI delay"),
+    };
+    let mut init = AppInit::ephemeral(settings, env!("CARGO_BIN_EXE_offload").into());
+    init.faults = faults.into_iter().collect::<VecDeque<_>>();
+    let app = App::builder().launch(init).detach();
+    app.widget().present();
+    app
+}
+
+/// Runs the main loop until `condition` holds; a heartbeat bounds each wait.
+pub fn wait_until(what: &str, condition: impl FnMut() -> bool) {
+    wait_at_most(PATIENCE, what, condition);
+}
+
+pub fn wait_at_most(patience: Duration, what: &str, mut condition: impl FnMut() -> bool) {
+    let context = glib::MainContext::default();
+    let heartbeat =
+        glib::timeout_add_local(Duration::from_millis(5), || glib::ControlFlow::Continue);
+    let deadline = Instant::now() + patience;
+    while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting until {what}");
+        context.iteration(true);
+    }
+    heartbeat.remove();
+}
+
+/// Keeps the window running for `span`, as a user who just watches it.
+pub fn let_run(span: Duration) {
+    let until = Instant::now() + span;
+    wait_at_most(span + PATIENCE, "time passes", || Instant::now() >= until);
+}
+
+pub fn headline(app: &Controller<App>) -> String {
+    app.widgets().headline.label().to_string()
+}
+
+pub fn shown_number(app: &Controller<App>) -> Option<u64> {
+    number_in(&headline(app))
+}
+
+fn number_in(headline: &str) -> Option<u64> {
+    let number = headline
+        .strip_prefix("Number in thread: ")
+        .or_else(|| headline.strip_prefix("Number in process: "))?;
+    number.parse().ok()
+}
+
+/// Closes the window as Ctrl+Q does and waits until the worker was joined.
+pub fn close(app: &Controller<App>) {
+    WidgetExt::activate_action(app.widget(), "win.quit", None).expect("the quit action exists");
+    wait_until("the app closed", || {
+        matches!(app.model().phase(), Phase::Closed { .. })
+    });
+    assert_eq!(
+        app.model().phase(),
+        Phase::Closed {
+            worker_joined: true
+        },
+        "the worker answered the close in time"
+    );
+}
+
+/// Every number the headline showed, in order, as the user saw them.
+#[derive(Clone, Default)]
+pub struct ShownNumbers(Rc<RefCell<Vec<u64>>>);
+
+impl ShownNumbers {
+    pub fn record(app: &Controller<App>) -> Self {
+        let shown = Self::default();
+        let log = shown.clone();
+        app.widgets().headline.connect_label_notify(move |label| {
+            if let Some(number) = number_in(&label.label()) {
+                log.0.borrow_mut().push(number);
+            }
+        });
+        shown
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.borrow().len()
+    }
+
+    pub fn last(&self) -> Option<u64> {
+        self.0.borrow().last().copied()
+    }
+
+    pub fn all(&self) -> Vec<u64> {
+        self.0.borrow().clone()
+    }
+}
