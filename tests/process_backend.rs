@@ -97,6 +97,33 @@ fn counts_in_a_child_process_and_reaps_it_before_answering_stopped() {
 }
 
 #[test]
+fn stopped_carries_the_last_number_produced_on_both_backends() {
+    let _table = process_table();
+    for placement in [Placement::Thread, in_a_child()] {
+        // No coalescing here: every number produced is reported.
+        let mut harness = Harness::counting(placement.clone(), Duration::from_millis(1), None);
+        let mut reports =
+            harness.until(|output| counted(output).is_some_and(|number| number >= 200));
+        harness.emit(WorkerInput::Shutdown);
+        reports.extend(harness.until(|output| matches!(output, WorkerOutput::Stopped { .. })));
+        let numbers: Vec<u64> = reports.iter().filter_map(counted).collect();
+        let produced: Vec<u64> = (0..numbers.len() as u64).collect();
+        assert_eq!(
+            numbers, produced,
+            "{placement:?}: every number, once, in order"
+        );
+        assert_eq!(
+            reports.last(),
+            Some(&WorkerOutput::Stopped {
+                last: numbers.last().copied()
+            }),
+            "{placement:?}"
+        );
+        harness.join();
+    }
+}
+
+#[test]
 fn shutdown_during_a_long_delay_stops_the_child_at_once() {
     let _table = process_table();
     let mut harness = Harness::counting(in_a_child(), Duration::from_secs(3600), None);

@@ -14,7 +14,7 @@ use crate::proc_table;
 use crate::report::Table;
 
 /// As in the fault campaign: the window shows every number.
-const WORKER_DELAY: &str = "0.04";
+const WORKER_DELAY: &str = "0.1";
 const GUI_DELAY: &str = "0.01";
 
 pub fn sequence() -> Table {

@@ -94,6 +94,7 @@ pub fn soak(backend: &str, span: Duration, table: &mut Table) {
                 panic!("one worker child while flooding, found {children:?}");
             };
             if !worker_pids.contains(&child) {
+                assert_started_safely(pid, child);
                 worker_pids.push(child);
             }
             worker.push(proc_table::usage(child).expect("the worker child is alive"));
@@ -123,4 +124,21 @@ pub fn soak(backend: &str, span: Duration, table: &mut Table) {
         assert_eq!(worker_pids.len(), 1, "one worker child all along");
         worker.check_and_report("worker child", table, &run);
     }
+}
+
+/// The child is our own executable, exactly (not whatever `offload` a PATH or a shell
+/// would find), started as `offload worker` with an empty environment.
+fn assert_started_safely(window: u32, child: u32) {
+    let exe = |pid: u32| std::fs::read_link(format!("/proc/{pid}/exe")).expect("readable");
+    assert_eq!(
+        exe(child),
+        exe(window),
+        "the child runs the window's executable"
+    );
+    let read = |what: &str| std::fs::read(format!("/proc/{child}/{what}")).expect("readable");
+    assert_eq!(read("cmdline"), b"offload\0worker\0");
+    assert!(
+        read("environ").is_empty(),
+        "the child's environment is empty"
+    );
 }
