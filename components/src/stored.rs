@@ -2,6 +2,8 @@
 //! size. A stored value that makes no sense is ignored with a warning, never a crash;
 //! the command line overrides stored values for one run without changing them.
 
+use std::path::Path;
+
 use relm4::gtk::{gio, glib, prelude::*};
 
 use crate::settings::{Backend, Delay, MAX_UPTO, MIN_GUI_DELAY_SECONDS};
@@ -52,7 +54,9 @@ impl Stored {
         let settings = if default_backend_forgets() {
             let file = glib::user_config_dir().join("offload").join("settings.ini");
             let backend = gio::keyfile_settings_backend_new(&file.to_string_lossy(), "/", None);
-            gio::Settings::new_full(&schema, Some(&backend), None)
+            let settings = gio::Settings::new_full(&schema, Some(&backend), None);
+            warn_about_unreadable(&file, &schema, &settings);
+            settings
         } else {
             gio::Settings::new_full(&schema, None::<&gio::SettingsBackend>, None)
         };
@@ -170,6 +174,43 @@ fn find_schema() -> Option<gio::SettingsSchema> {
             .ok()?
             .lookup(APP_ID, false)
     })
+}
+
+/// GIO reads a settings file that is no key file, or a value of the wrong type, as
+/// nothing stored, silently; the user is told here which file or value is ignored.
+fn warn_about_unreadable(file: &Path, schema: &gio::SettingsSchema, settings: &gio::Settings) {
+    let keyfile = glib::KeyFile::new();
+    if let Err(error) = keyfile.load_from_file(file, glib::KeyFileFlags::NONE) {
+        if file.exists() {
+            eprintln!("offload: warning: ignoring {}: {error}", file.display());
+        }
+        return;
+    }
+    let group = schema.path().unwrap_or_default();
+    let Ok(keys) = keyfile.keys(group.trim_matches('/')) else {
+        return;
+    };
+    for key in keys.iter().map(|key| key.as_str()) {
+        if !schema.has_key(key) {
+            eprintln!("offload: warning: ignoring the stored {key}: no such setting");
+        } else if settings.user_value(key).is_none() {
+            let raw = keyfile
+                .value(group.trim_matches('/'), key)
+                .unwrap_or_default();
+            let expected = kind_of_value(&schema.key(key).value_type());
+            eprintln!("offload: warning: ignoring the stored {key}: {raw} is not {expected}");
+        }
+    }
+}
+
+/// A GVariant type, as a user would name it.
+fn kind_of_value(value_type: &glib::VariantTy) -> &'static str {
+    match value_type.as_str() {
+        "d" => "a number",
+        "i" | "u" | "t" => "a whole number",
+        "b" => "true or false",
+        _ => "a text",
+    }
 }
 
 /// Without dconf, GIO's default is a memory backend that forgets everything at exit.

@@ -152,55 +152,66 @@ pub fn command_lines(table: &mut Table) {
     table.row(&[&"command lines", &lines.len(), &lines.len(), &0]);
 }
 
-/// What the settings file holds, and the stored key the window must warn about.
-const HOSTILE_SETTINGS: &[(&str, &str)] = &[
+/// A line of the settings file, and the stored key the window must warn about.
+const HOSTILE_VALUES: &[(&str, &str)] = &[
     ("backend='gpu'", "backend"),
     ("backend=''", "backend"),
+    ("backend='thread", "backend"),
     ("worker-delay=-1.0", "worker-delay"),
     ("worker-delay=1e308", "worker-delay"),
     ("worker-delay=3600.5", "worker-delay"),
+    ("worker-delay=nan", "worker-delay"),
+    ("worker-delay='slow'", "worker-delay"),
     ("gui-delay=0.0", "gui-delay"),
     ("gui-delay=-0.25", "gui-delay"),
     ("job-upto=uint64 0", "job-upto"),
     ("job-upto=uint64 18446744073709551615", "job-upto"),
+    ("job-upto='many'", "job-upto"),
     ("job-workers=uint32 100000", "job-workers"),
     ("window-width=-5", "window-width"),
     ("window-height=99999999", "window-height"),
+    ("window-maximized=7", "window-maximized"),
+    ("frobnicate=1", "frobnicate"),
 ];
 
-/// Files that are no settings at all: each is read as no stored choice.
-const UNREADABLE_SETTINGS: &[&[u8]] = &[
+/// Files that are no key file at all.
+const UNREADABLE_FILES: &[&[u8]] = &[
     b"\xff\xfe\x00garbage\x01\x02",
-    b"[io/github/offload/Offload]\nbackend='thread\n",
-    b"[io/github/offload/Offload]\nworker-delay=nan\nbackend=42\njob-upto='many'\n",
-    b"",
+    b"no group, no key\n",
+    b"[io/github/offload/Offload\nbackend='thread'\n",
 ];
 
 pub fn stored_settings(config_home: &Path, table: &mut Table) {
     let file = config_home.join("offload").join("settings.ini");
     std::fs::create_dir_all(file.parent().expect("a folder")).expect("writable");
-    for (line, key) in HOSTILE_SETTINGS {
-        std::fs::write(&file, format!("[io/github/offload/Offload]\n{line}\n")).expect("writable");
-        let stderr = run_window(config_home);
-        let warning = format!("offload: warning: ignoring the stored {key}: ");
+    let warned = |stderr: &str, warning: &str, case: &str| {
         assert!(
-            stderr.lines().any(|said| said.starts_with(&warning)),
-            "{line}: no warning about {key}: {stderr}"
+            stderr.lines().any(|said| said.starts_with(warning)),
+            "{case}: no warning '{warning}': {stderr}"
         );
+    };
+    for (line, key) in HOSTILE_VALUES {
+        std::fs::write(&file, format!("[io/github/offload/Offload]\n{line}\n")).expect("writable");
+        let warning = format!("offload: warning: ignoring the stored {key}: ");
+        warned(&run_window(config_home), &warning, line);
     }
-    for content in UNREADABLE_SETTINGS {
+    for content in UNREADABLE_FILES {
         std::fs::write(&file, content).expect("writable");
-        run_window(config_home);
+        let warning = format!("offload: warning: ignoring {}: ", file.display());
+        warned(&run_window(config_home), &warning, &format!("{content:?}"));
     }
-    let cases = HOSTILE_SETTINGS.len() + UNREADABLE_SETTINGS.len();
+    std::fs::write(&file, "").expect("writable");
+    let stderr = run_window(config_home);
+    assert!(
+        !stderr.contains("offload: warning"),
+        "an empty file is nothing stored: {stderr}"
+    );
+
+    let cases = HOSTILE_VALUES.len() + UNREADABLE_FILES.len();
     table.row(&[
-        &"stored settings (values out of range, wrong types, unreadable files)",
+        &"stored settings (out of range, wrong types, unknown keys, files that are no key file)",
         &cases,
-        &format!(
-            "{} warnings; {} read as nothing stored",
-            HOSTILE_SETTINGS.len(),
-            UNREADABLE_SETTINGS.len()
-        ),
+        &cases,
         &0,
     ]);
 }
