@@ -59,16 +59,21 @@ pub fn killed_from_outside(faults: u32, table: &mut Table) {
     let app = app_window::launch(Backend::Process, WORKER_DELAY, GUI_DELAY, []);
     let shown = ShownNumbers::record(&app);
     for fault in 0..u64::from(faults) {
-        let numbers_before = shown.len();
+        wait_until("the next worker starts", || {
+            app.model().workers_started() == fault + 1
+        });
+        // The old worker's last number showed during the 0.1 s back-off already.
+        let numbers_at_start = shown.len();
         wait_until("the new worker shows a number", || {
-            app.model().workers_started() == fault + 1 && shown.len() > numbers_before
+            shown.len() > numbers_at_start
         });
         let_run(Duration::from_millis(fastrand::u64(0..=250)));
-        let children = proc_table::own_children();
-        let [child] = children[..] else {
-            panic!("one worker child, found {children:?}");
-        };
-        proc_table::kill(child);
+        let mut children = Vec::new();
+        wait_until("one worker child", || {
+            children = proc_table::own_children();
+            children.len() == 1
+        });
+        proc_table::kill(children[0]);
     }
     wait_until("the last restart", || {
         app.model().workers_started() == u64::from(faults) + 1
