@@ -7,7 +7,7 @@
 #[path = "support/app_window.rs"]
 mod app_window;
 #[path = "support/display.rs"]
-mod support;
+mod display;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -21,22 +21,9 @@ use relm4::{adw, gtk, ComponentController, Controller};
 /// A named step; the steps share one window and run in order.
 type Case = (&'static str, fn(&Controller<App>));
 
-const UNDER_XVFB: &str = "OFFLOAD_TEST_ON_PRIVATE_DISPLAY";
-
 fn main() -> ExitCode {
-    if std::env::var_os(UNDER_XVFB).is_none() {
-        support::require_display_tools();
-        let this = std::env::current_exe().expect("the test knows its own path");
-        let (mut command, _config) = support::on_private_display(this, &[] as &[&str]);
-        let status = command
-            .env(UNDER_XVFB, "1")
-            .status()
-            .expect("xvfb-run starts");
-        return if status.success() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        };
+    if let Some(outcome) = app_window::rerun_on_private_display(&[], &[]) {
+        return outcome;
     }
 
     gtk::init().expect("the private display opens");

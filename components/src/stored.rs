@@ -186,17 +186,17 @@ fn warn_about_unreadable(file: &Path, schema: &gio::SettingsSchema, settings: &g
         }
         return;
     }
-    let group = schema.path().unwrap_or_default();
-    let Ok(keys) = keyfile.keys(group.trim_matches('/')) else {
+    // The keyfile backend's group for a schema is its path without the outer slashes.
+    let path = schema.path().unwrap_or_default();
+    let group = path.trim_matches('/');
+    let Ok(keys) = keyfile.keys(group) else {
         return;
     };
     for key in keys.iter().map(|key| key.as_str()) {
         if !schema.has_key(key) {
             eprintln!("offload: warning: ignoring the stored {key}: no such setting");
         } else if settings.user_value(key).is_none() {
-            let raw = keyfile
-                .value(group.trim_matches('/'), key)
-                .unwrap_or_default();
+            let raw = keyfile.value(group, key).unwrap_or_default();
             let expected = kind_of_value(&schema.key(key).value_type());
             eprintln!("offload: warning: ignoring the stored {key}: {raw} is not {expected}");
         }

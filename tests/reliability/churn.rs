@@ -8,35 +8,32 @@ use offload_components::settings::Backend;
 use relm4::gtk::prelude::*;
 use relm4::{ComponentController, Controller};
 
-use crate::app_window::{self, headline, shown_number, wait_until};
+use crate::app_window::{self, shown_number, wait_until};
 use crate::proc_table;
-use crate::report::{count, mebibytes, Series, Table};
+use crate::report::{count, Series, Table, UsageSeries};
 
 /// Memory may move by this much between the first and last comparable cycle.
 const RSS_ALLOWANCE_KIB: u64 = 8 * 1024;
-/// GLib keeps a pool thread (and at times a descriptor with it) for a while after some
-/// task, then lets it go: one of each may come and go.
-const THREAD_ALLOWANCE: u64 = 1;
-const DESCRIPTOR_ALLOWANCE: u64 = 1;
 
 pub fn churn(cycles: u32) -> Table {
     assert!(cycles >= 4 && cycles % 2 == 0, "whole pairs of cycles");
     let app = app_window::launch(Backend::Thread, "0.005", "0.01", []);
     app.widgets().upto.set_value(1e12);
-    let (mut rss, mut threads, mut fds, mut children) = Default::default();
+    let mut usage = UsageSeries::default();
+    let mut children = Series::default();
     for cycle in 1..=cycles {
         one_cycle(&app);
         // The first pair warms up (the first child started, the first job's threads).
         if cycle % 2 == 0 && cycle > 2 {
-            sample(&mut rss, &mut threads, &mut fds, &mut children);
+            usage.push(proc_table::usage(std::process::id()).expect("this process is alive"));
+            children.push(proc_table::own_children().len() as u64);
         }
     }
     app_window::close(&app);
 
-    threads.assert_flat("threads", THREAD_ALLOWANCE);
-    fds.assert_flat("descriptors", DESCRIPTOR_ALLOWANCE);
+    usage.assert_flat("this process's", RSS_ALLOWANCE_KIB);
     children.assert_flat("child processes", 0);
-    rss.assert_flat("memory", RSS_ALLOWANCE_KIB);
+    let [rss, threads, fds] = usage.summaries();
     let mut table = Table::new(
         format!("Churn: {cycles} cycles of pause, start, reset, job and cancel, backend switch"),
         &[
@@ -49,20 +46,12 @@ pub fn churn(cycles: u32) -> Table {
     );
     table.row(&[
         &format!("cycles 4 → {cycles}, on the thread backend"),
-        &rss.summary(mebibytes),
-        &threads.summary(count),
-        &fds.summary(count),
+        &rss,
+        &threads,
+        &fds,
         &children.summary(count),
     ]);
     table
-}
-
-fn sample(rss: &mut Series, threads: &mut Series, fds: &mut Series, children: &mut Series) {
-    let usage = proc_table::usage(std::process::id()).expect("this process is alive");
-    rss.push(usage.rss_kib);
-    threads.push(usage.threads);
-    fds.push(usage.fds);
-    children.push(proc_table::own_children().len() as u64);
 }
 
 fn one_cycle(app: &Controller<App>) {
@@ -91,17 +80,11 @@ fn one_cycle(app: &Controller<App>) {
         app.widgets().job_detail.label() == "Cancelled"
     });
 
-    let to_process = app.model().backend() == Backend::Thread;
-    let (prefix, workers) = if to_process {
-        app.widgets().process_toggle.set_active(true);
-        ("Number in process: ", 1)
-    } else {
-        app.widgets().thread_toggle.set_active(true);
-        ("Number in thread: ", 0)
+    let (other, workers) = match app.model().backend() {
+        Backend::Thread => (Backend::Process, 1),
+        Backend::Process => (Backend::Thread, 0),
     };
-    wait_until("numbers come from the other backend", || {
-        headline(app).starts_with(prefix)
-    });
+    app_window::switch_backend(app, other);
     // The cancelled job's workers, and the old backend's child, are gone.
     wait_until("only the counting worker's child is left", || {
         proc_table::own_children().len() == workers

@@ -30,8 +30,6 @@ use offload_components::settings::Backend;
 use relm4::{adw, gtk};
 use report::Table;
 
-const UNDER_XVFB: &str = "OFFLOAD_TEST_ON_PRIVATE_DISPLAY";
-
 /// How long each check runs.
 struct Scale {
     name: &'static str,
@@ -161,22 +159,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    if std::env::var_os(UNDER_XVFB).is_none() {
-        display::require_display_tools();
-        let this = std::env::current_exe().expect("the test knows its own path");
-        let (mut command, _config) = display::on_private_display(this, &names);
-        let status = command
-            .env(UNDER_XVFB, "1")
-            // Nothing here reads the window through AT-SPI: no accessibility bus.
-            .env("GTK_A11Y", "none")
-            .env("OFFLOAD_RELIABILITY_SEED", seed.to_string())
-            .status()
-            .expect("xvfb-run starts");
-        return if status.success() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        };
+    let seed_text = seed.to_string();
+    // Nothing here reads the window through AT-SPI: no accessibility bus.
+    let env = [
+        ("GTK_A11Y", "none"),
+        ("OFFLOAD_RELIABILITY_SEED", &seed_text),
+    ];
+    if let Some(outcome) = app_window::rerun_on_private_display(&names, &env) {
+        return outcome;
     }
 
     quiet_injected_panics();

@@ -9,7 +9,7 @@ use offload_components::settings::Backend;
 use relm4::gtk::prelude::*;
 use relm4::ComponentController;
 
-use crate::app_window::{self, headline, wait_until, ShownNumbers};
+use crate::app_window::{self, wait_until, ShownNumbers};
 use crate::proc_table;
 use crate::report::Table;
 
@@ -33,10 +33,7 @@ pub fn sequence() -> Table {
         app.model().workers_started() == 2
     });
     counts_on("the restarted thread worker counts on");
-    app.widgets().process_toggle.set_active(true);
-    wait_until("numbers come from the process", || {
-        headline(&app).starts_with("Number in process: ")
-    });
+    app_window::switch_backend(&app, Backend::Process);
     counts_on("the child counts on");
     let children = proc_table::own_children();
     let [child] = children[..] else {
@@ -47,10 +44,7 @@ pub fn sequence() -> Table {
         app.model().workers_started() == 4
     });
     counts_on("the new child counts on");
-    app.widgets().thread_toggle.set_active(true);
-    wait_until("numbers come from the thread", || {
-        headline(&app).starts_with("Number in thread: ")
-    });
+    app_window::switch_backend(&app, Backend::Thread);
     counts_on("the thread counts on");
     app.widgets().start_pause.emit_clicked();
     wait_until("the pause is confirmed", || {

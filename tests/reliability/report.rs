@@ -2,6 +2,13 @@
 
 use std::fmt::Display;
 
+use crate::proc_table::Usage;
+
+/// GLib keeps a pool thread (and at times a descriptor with it) for a while after some
+/// task, then lets it go: one of each may come and go.
+const THREAD_ALLOWANCE: u64 = 1;
+const DESCRIPTOR_ALLOWANCE: u64 = 1;
+
 pub struct Table {
     title: String,
     header: Vec<&'static str>,
@@ -85,4 +92,42 @@ pub fn count(value: u64) -> String {
 
 pub fn mebibytes(kib: u64) -> String {
     format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+/// What one process held, sample after sample.
+#[derive(Default)]
+pub struct UsageSeries {
+    rss: Series,
+    threads: Series,
+    fds: Series,
+}
+
+impl UsageSeries {
+    pub fn push(&mut self, usage: Usage) {
+        self.rss.push(usage.rss_kib);
+        self.threads.push(usage.threads);
+        self.fds.push(usage.fds);
+    }
+
+    pub fn len(&self) -> usize {
+        self.rss.len()
+    }
+
+    /// Fails unless threads and descriptors stayed put, and memory within `rss_kib`.
+    pub fn assert_flat(&self, whose: &str, rss_kib: u64) {
+        self.threads
+            .assert_flat(&format!("{whose} threads"), THREAD_ALLOWANCE);
+        self.fds
+            .assert_flat(&format!("{whose} descriptors"), DESCRIPTOR_ALLOWANCE);
+        self.rss.assert_flat(&format!("{whose} memory"), rss_kib);
+    }
+
+    /// Memory, threads and descriptors, each as "first → last (max M)".
+    pub fn summaries(&self) -> [String; 3] {
+        [
+            self.rss.summary(mebibytes),
+            self.threads.summary(count),
+            self.fds.summary(count),
+        ]
+    }
 }

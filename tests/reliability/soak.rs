@@ -6,46 +6,16 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::proc_table::{self, Usage};
-use crate::report::{count, mebibytes, Series, Table};
+use crate::proc_table;
+use crate::report::{Table, UsageSeries};
 
 const SAMPLE_EVERY: Duration = Duration::from_secs(1);
 /// Memory may move by this much after the warm-up (allocator noise, font caches).
 const RSS_ALLOWANCE_KIB: u64 = 4 * 1024;
-/// GLib keeps a pool thread (and at times a descriptor with it) for a while after some
-/// task, then lets it go: one of each may come and go.
-const THREAD_ALLOWANCE: u64 = 1;
-const DESCRIPTOR_ALLOWANCE: u64 = 1;
-
-#[derive(Default)]
-struct Samples {
-    rss: Series,
-    threads: Series,
-    fds: Series,
-}
-
-impl Samples {
-    fn push(&mut self, usage: Usage) {
-        self.rss.push(usage.rss_kib);
-        self.threads.push(usage.threads);
-        self.fds.push(usage.fds);
-    }
-
-    fn check_and_report(&self, whose: &str, table: &mut Table, run: &str) {
-        self.threads
-            .assert_flat(&format!("{whose} threads"), THREAD_ALLOWANCE);
-        self.fds
-            .assert_flat(&format!("{whose} descriptors"), DESCRIPTOR_ALLOWANCE);
-        self.rss
-            .assert_flat(&format!("{whose} memory"), RSS_ALLOWANCE_KIB);
-        table.row(&[
-            &run,
-            &whose,
-            &self.rss.summary(mebibytes),
-            &self.threads.summary(count),
-            &self.fds.summary(count),
-        ]);
-    }
+fn check_and_report(samples: &UsageSeries, whose: &str, table: &mut Table, run: &str) {
+    samples.assert_flat(whose, RSS_ALLOWANCE_KIB);
+    let [rss, threads, fds] = samples.summaries();
+    table.row(&[&run, &whose, &rss, &threads, &fds]);
 }
 
 pub fn table() -> Table {
@@ -74,8 +44,8 @@ pub fn soak(backend: &str, span: Duration, table: &mut Table) {
         .expect("offload starts");
     let pid = app.id();
     let started = Instant::now();
-    let mut window = Samples::default();
-    let mut worker = Samples::default();
+    let mut window = UsageSeries::default();
+    let mut worker = UsageSeries::default();
     let mut worker_pids = Vec::new();
     let mut next_sample = started + warm_up;
     loop {
@@ -112,17 +82,17 @@ pub fn soak(backend: &str, span: Duration, table: &mut Table) {
     assert_eq!(stdout.trim(), "closing", "closed by itself");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(
-        window.rss.len() as u64 + 1 >= span.as_secs(),
+        window.len() as u64 + 1 >= span.as_secs(),
         "sampled each second: {} samples in {span:?}",
-        window.rss.len()
+        window.len()
     );
     proc_table::reap_all_within(Duration::ZERO).expect("nothing left running after the close");
 
     let run = format!("{backend}, {} s", span.as_secs());
-    window.check_and_report("window", table, &run);
+    check_and_report(&window, "window", table, &run);
     if backend == "process" {
         assert_eq!(worker_pids.len(), 1, "one worker child all along");
-        worker.check_and_report("worker child", table, &run);
+        check_and_report(&worker, "worker child", table, &run);
     }
 }
 

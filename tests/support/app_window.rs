@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
+use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -18,6 +19,29 @@ use relm4::{Component, ComponentController, Controller};
 
 /// Generous: only reached when something is broken.
 pub const PATIENCE: Duration = Duration::from_secs(10);
+/// Set in a test binary run again on its private display.
+const ON_PRIVATE_DISPLAY: &str = "OFFLOAD_TEST_ON_PRIVATE_DISPLAY";
+
+/// GTK here must use a private display: unless this process already runs on one, runs
+/// this test binary again there, with `args` and `env`, and returns how that went.
+pub fn rerun_on_private_display(args: &[String], env: &[(&str, &str)]) -> Option<ExitCode> {
+    if std::env::var_os(ON_PRIVATE_DISPLAY).is_some() {
+        return None;
+    }
+    crate::display::require_display_tools();
+    let this = std::env::current_exe().expect("the test knows its own path");
+    let (mut command, _config) = crate::display::on_private_display(this, args);
+    let status = command
+        .env(ON_PRIVATE_DISPLAY, "1")
+        .envs(env.iter().copied())
+        .status()
+        .expect("xvfb-run starts");
+    Some(if status.success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
 
 /// A window counting on `backend`, one number per `worker_delay` seconds, refreshed
 /// every `gui_delay` seconds, whose workers fail as `faults` plan, one per worker.
@@ -75,6 +99,24 @@ fn number_in(headline: &str) -> Option<u64> {
         .strip_prefix("Number in thread: ")
         .or_else(|| headline.strip_prefix("Number in process: "))?;
     number.parse().ok()
+}
+
+/// Switches backend as the header bar's toggle does, and waits for the new backend's
+/// numbers.
+pub fn switch_backend(app: &Controller<App>, backend: Backend) {
+    let prefix = match backend {
+        Backend::Thread => {
+            app.widgets().thread_toggle.set_active(true);
+            "Number in thread: "
+        }
+        Backend::Process => {
+            app.widgets().process_toggle.set_active(true);
+            "Number in process: "
+        }
+    };
+    wait_until("numbers come from the other backend", || {
+        headline(app).starts_with(prefix)
+    });
 }
 
 /// Closes the window as Ctrl+Q does and waits until the worker was joined.
