@@ -106,8 +106,12 @@ def worker_children(pid):
 def children_of(pid):
     children = set()
     for task in os.listdir(f"/proc/{pid}/task"):
-        with open(f"/proc/{pid}/task/{task}/children") as listing:
-            children.update(int(child) for child in listing.read().split())
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as listing:
+                children.update(int(child) for child in listing.read().split())
+        except (FileNotFoundError, ProcessLookupError):
+            # The thread ended after it was listed (GLib's pool threads come and go).
+            pass
     return children
 
 
