@@ -1,6 +1,9 @@
 //! The binary as a shell user meets it: `headless`, signals, help, no display.
 //! (Hostile command lines are in the reliability suite, `tests/reliability/bad_input.rs`.)
 
+#[path = "support/process_list.rs"]
+mod process_list;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -152,7 +155,7 @@ fn headless_job_is_cancelled_cleanly_by_sigterm() {
     // The job's children show up once it runs (spawned by worker threads); then
     // interrupt it.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !has_children(child.id()) {
+    while process_list::children(child.id()).is_empty() {
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
             panic!("no worker children appeared");
@@ -167,14 +170,4 @@ fn headless_job_is_cancelled_cleanly_by_sigterm() {
     let output = child.wait_with_output().expect("offload exits");
     assert!(output.status.success());
     assert_eq!(String::from_utf8_lossy(&output.stdout), "Cancelled\n");
-}
-
-fn has_children(pid: u32) -> bool {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return false;
-    };
-    tasks.filter_map(Result::ok).any(|task| {
-        std::fs::read_to_string(task.path().join("children"))
-            .is_ok_and(|children| !children.trim().is_empty())
-    })
 }

@@ -6,6 +6,8 @@
 
 #[path = "support/harness.rs"]
 mod harness;
+#[path = "support/process_list.rs"]
+mod process_list;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -18,6 +20,7 @@ use offload_components::process::frame::{
     self, ChildPlan, Command as ChildCommand, FromChild, ToChild, PROTOCOL_VERSION,
 };
 use offload_components::worker::{Placement, WorkerInput, WorkerOutput};
+use process_list::alive;
 
 static PROCESS_TABLE: Mutex<()> = Mutex::new(());
 
@@ -35,29 +38,13 @@ fn in_a_child() -> Placement {
 
 /// This test process's children that are worker children.
 fn worker_children() -> Vec<u32> {
-    let tasks = std::fs::read_dir("/proc/self/task").expect("/proc is readable");
-    tasks
-        .filter_map(Result::ok)
-        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
-        .flat_map(|list| {
-            list.split_whitespace()
-                .map(str::to_owned)
-                .collect::<Vec<_>>()
-        })
-        .filter_map(|pid| pid.parse().ok())
+    process_list::children(std::process::id())
+        .into_iter()
         .filter(|pid| {
             let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
             cmdline == b"offload\0worker\0"
         })
         .collect()
-}
-
-/// Alive and not a zombie.
-fn alive(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        stat.rsplit_once(") ")
-            .is_some_and(|(_, rest)| !rest.starts_with('Z'))
-    })
 }
 
 fn counted(output: &WorkerOutput) -> Option<u64> {

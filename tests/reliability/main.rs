@@ -18,6 +18,8 @@ mod faults;
 mod kills;
 mod nothing_lost;
 mod proc_table;
+#[path = "../support/process_list.rs"]
+mod process_list;
 mod report;
 mod soak;
 

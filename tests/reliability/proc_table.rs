@@ -3,6 +3,8 @@
 
 use std::time::{Duration, Instant};
 
+pub use crate::process_list::children;
+
 /// One sample of what a process holds.
 #[derive(Clone, Copy, Debug)]
 pub struct Usage {
@@ -24,22 +26,6 @@ pub fn usage(pid: u32) -> Option<Usage> {
         threads: field("Threads:")?,
         fds,
     })
-}
-
-/// The children of `pid`, from every one of its threads (zombies included).
-pub fn children(pid: u32) -> Vec<u32> {
-    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
-        return Vec::new();
-    };
-    tasks
-        .filter_map(Result::ok)
-        .filter_map(|task| std::fs::read_to_string(task.path().join("children")).ok())
-        .flat_map(|list| {
-            list.split_whitespace()
-                .filter_map(|pid| pid.parse().ok())
-                .collect::<Vec<u32>>()
-        })
-        .collect()
 }
 
 pub fn own_children() -> Vec<u32> {
