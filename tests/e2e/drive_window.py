@@ -98,7 +98,7 @@ def worker_children(pid):
             with open(f"/proc/{child}/cmdline", "rb") as cmdline:
                 if cmdline.read() == b"offload\0worker\0":
                     children.append(child)
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):
             pass
     return children
 
@@ -119,7 +119,7 @@ def alive(pid):
     try:
         with open(f"/proc/{pid}/stat") as stat:
             return stat.read().split(") ", 1)[1][0] != "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return False
 
 
