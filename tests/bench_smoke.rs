@@ -7,11 +7,11 @@ mod support;
 #[test]
 fn quick_bench_reports_every_figure_as_json() {
     support::require_display_tools();
-    let (mut command, _config) = support::on_private_display(
+    let (mut command, _display) = support::on_private_display(
         env!("CARGO_BIN_EXE_offload"),
         &["bench", "--quick", "--json"],
     );
-    let output = command.output().expect("xvfb-run starts");
+    let output = command.output().expect("dbus-run-session starts");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

@@ -23,9 +23,9 @@ fn real_window_counts_pauses_resets_and_closes_leaving_nothing_behind() {
 
     let binary = env!("CARGO_BIN_EXE_offload");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/drive_window.py");
-    let (mut command, _config) =
+    let (mut command, _display) =
         support::on_private_display(SYSTEM_PYTHON, &[script.as_os_str(), binary.as_ref()]);
-    let output = command.output().expect("xvfb-run starts");
+    let output = command.output().expect("dbus-run-session starts");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -127,8 +127,14 @@ class Offload:
     def __init__(self, binary, *args):
         self.process = subprocess.Popen([binary, *args], stderr=subprocess.PIPE, text=True)
         self.root = wait_for(
-            "the app on the accessibility bus", lambda: app_of(self.process.pid), STARTUP_PATIENCE
+            "the app on the accessibility bus", self.on_the_bus, STARTUP_PATIENCE
         )
+
+    def on_the_bus(self):
+        if self.process.poll() is not None:
+            stderr = self.process.stderr.read().strip()
+            raise Failure(f"the app exited with status {self.process.returncode}: {stderr}")
+        return app_of(self.process.pid)
 
     def close_and_time(self, close):
         """Closes the window with `close(root)`; returns ms until the process is gone."""

@@ -30,12 +30,12 @@ pub fn rerun_on_private_display(args: &[String], env: &[(&str, &str)]) -> Option
     }
     crate::display::require_display_tools();
     let this = std::env::current_exe().expect("the test knows its own path");
-    let (mut command, _config) = crate::display::on_private_display(this, args);
+    let (mut command, _display) = crate::display::on_private_display(this, args);
     let status = command
         .env(ON_PRIVATE_DISPLAY, "1")
         .envs(env.iter().copied())
         .status()
-        .expect("xvfb-run starts");
+        .expect("dbus-run-session starts");
     Some(if status.success() {
         ExitCode::SUCCESS
     } else {
