@@ -108,6 +108,8 @@ fn flatpak_builder_accepts_the_manifest_with_warnings_fatal() {
     let output = Command::new("flatpak-builder")
         .arg("--show-manifest")
         .arg(manifest_path())
+        // It leaves a .flatpak-builder folder where it runs, even for this: not in the checkout.
+        .current_dir(env!("CARGO_TARGET_TMPDIR"))
         .env("G_DEBUG", "fatal-warnings")
         .output()
         .unwrap_or_else(|error| {
