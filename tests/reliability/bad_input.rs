@@ -97,7 +97,6 @@ fn hostile_command_lines() -> Vec<Vec<OsString>> {
 /// hostile line taken for a good one would open a window and wait).
 fn run_to_end(command: &mut Command) -> Output {
     let child = command
-        .env("GSETTINGS_BACKEND", "memory")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -138,7 +137,7 @@ pub fn table() -> Table {
 pub fn command_lines(table: &mut Table) {
     let lines = hostile_command_lines();
     for args in &lines {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_offload"));
+        let mut command = crate::offload();
         command.args(args);
         let output = run_to_end(&mut command);
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -219,7 +218,7 @@ pub fn stored_settings(config_home: &Path, table: &mut Table) {
 /// Opens the window on those settings and lets it close by itself; its stderr.
 fn run_window(config_home: &Path) -> String {
     let output = run_to_end(
-        Command::new(env!("CARGO_BIN_EXE_offload"))
+        crate::offload()
             .args(["--close-after", "0.3"])
             .env("XDG_CONFIG_HOME", config_home),
     );

@@ -2,7 +2,7 @@
 //! from its first instants to full flooding. This test process is the subreaper, so a
 //! worker child that outlived its window would be re-parented here and found.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::proc_table;
@@ -15,10 +15,9 @@ pub fn kills(kills: u32) -> Table {
     let mut with_child = 0;
     let mut cleanups = Vec::new();
     for kill in 0..kills {
-        let mut app = Command::new(env!("CARGO_BIN_EXE_offload"))
+        let mut app = crate::offload()
             .args(["--backend", "process", "--worker-delay", "0"])
             .args(["--gui-delay", "0.01"])
-            .env("GSETTINGS_BACKEND", "memory")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

@@ -24,13 +24,21 @@ mod report;
 mod soak;
 
 use std::path::PathBuf;
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
 use offload_components::fault::FaultKind;
 use offload_components::settings::Backend;
 use relm4::{adw, gtk};
 use report::Table;
+
+/// The real `offload` binary, its stored settings kept in memory: what one run stores
+/// never reaches the next, nor the developer's own settings.
+pub fn offload() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_offload"));
+    command.env("GSETTINGS_BACKEND", "memory");
+    command
+}
 
 /// How long each check runs.
 struct Scale {

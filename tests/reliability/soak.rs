@@ -3,7 +3,7 @@
 //! second after a warm-up, must stay flat; then it closes by itself, cleanly.
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::proc_table;
@@ -34,10 +34,9 @@ pub fn table() -> Table {
 pub fn soak(backend: &str, span: Duration, table: &mut Table) {
     let warm_up = (span / 10).max(Duration::from_secs(3));
     let close_after = (warm_up + span).as_secs_f64().to_string();
-    let mut app = Command::new(env!("CARGO_BIN_EXE_offload"))
+    let mut app = crate::offload()
         .args(["--backend", backend, "--worker-delay", "0", "--gui-delay"])
         .args(["0.01", "--close-after", &close_after])
-        .env("GSETTINGS_BACKEND", "memory")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
