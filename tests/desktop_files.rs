@@ -50,24 +50,20 @@ fn desktop_file_and_metainfo_pass_their_validators() {
     ));
 }
 
+/// A copy of `file(suffix)` in `scratch`, under the same name, with `good` replaced by `bad`.
+fn broken_copy(scratch: &Path, suffix: &str, good: &str, bad: &str) -> PathBuf {
+    let text = std::fs::read_to_string(file(suffix)).expect("readable");
+    let copy = scratch.join(format!("{APP_ID}{suffix}"));
+    std::fs::write(&copy, text.replace(good, bad)).expect("writable");
+    copy
+}
+
 #[test]
 fn broken_copies_fail_their_validators() {
     let scratch = std::env::temp_dir().join(format!("offload-desktop-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("temporary folder");
-    let desktop = std::fs::read_to_string(file(".desktop")).expect("readable");
-    let broken_desktop = scratch.join(format!("{APP_ID}.desktop"));
-    std::fs::write(
-        &broken_desktop,
-        desktop.replace("Type=Application", "Type=Gadget"),
-    )
-    .expect("writable");
-    let metainfo = std::fs::read_to_string(file(".metainfo.xml")).expect("readable");
-    let broken_metainfo = scratch.join(format!("{APP_ID}.metainfo.xml"));
-    std::fs::write(
-        &broken_metainfo,
-        metainfo.replace("<name>Offload</name>", ""),
-    )
-    .expect("writable");
+    let broken_desktop = broken_copy(&scratch, ".desktop", "Type=Application", "Type=Gadget");
+    let broken_metainfo = broken_copy(&scratch, ".metainfo.xml", "<name>Offload</name>", "");
     let desktop_fails = !validates(DESKTOP.0, DESKTOP.1, &broken_desktop);
     let metainfo_fails = !validates(APPSTREAM_UTIL.0, APPSTREAM_UTIL.1, &broken_metainfo);
     std::fs::remove_dir_all(&scratch).expect("temporary folder removed");
