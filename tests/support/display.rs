@@ -7,11 +7,14 @@
 //! socket and be refused ("Authorization required"). With `-displayfd` the server
 //! itself takes the first number whose every socket it could bind, and reports it only
 //! once it accepts connections; dropping `PrivateDisplay` stops it and waits for it.
+//! (With `-displayfd` Xvfb writes no lock file; the sockets it binds are what keep the
+//! number its own.)
 
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A configuration folder of the test's own, so that stored choices neither leak in from
 /// the developer's settings nor out into them; removed when dropped.
@@ -44,8 +47,8 @@ impl PrivateDisplay {
     /// Starts Xvfb and returns once it accepts connections, with its display name.
     fn start() -> (Self, String) {
         let mut server = Command::new("Xvfb")
-            .args(["-displayfd", "1", "-nolisten", "tcp", "-screen", "0"])
-            .arg("1280x1024x24")
+            .args(["-displayfd", "1", "-nolisten", "tcp", "-noreset"])
+            .args(["-screen", "0", "1280x1024x24"])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -70,9 +73,19 @@ impl PrivateDisplay {
 
 impl Drop for PrivateDisplay {
     fn drop(&mut self) {
-        // SIGTERM, so that the server removes its lock file and socket as it goes.
+        // SIGTERM, so that the server removes its socket as it goes. `-noreset` matters
+        // here: a server resetting because its last client just left (as happens right
+        // after the command ends) can miss the signal. Should it still not go, SIGKILL.
         // SAFETY: kill() has no memory-safety preconditions.
         unsafe { libc::kill(self.server.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while matches!(self.server.try_wait(), Ok(None)) {
+            if Instant::now() > deadline {
+                let _ = self.server.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         let _ = self.server.wait();
     }
 }
