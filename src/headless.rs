@@ -14,7 +14,7 @@ use offload_components::job_state::JobOutcome;
 use offload_components::settings::{Backend, Delay};
 use offload_components::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
 use relm4::gtk::glib;
-use tokio::signal::unix::{signal, SignalKind};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::oneshot;
 
 /// Headless reports only decide when to stop; a few per second are plenty.
@@ -22,6 +22,7 @@ const REPORT_INTERVAL: Duration = Duration::from_millis(100);
 const JOIN_TIMEOUT: Duration = Duration::from_millis(500);
 
 pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
+    let caught = CaughtSignals::catch()?;
     let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<WorkerOutput>();
     let worker = WorkerRun::launch(
@@ -40,7 +41,7 @@ pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
         |output| output,
     );
     let interrupt = worker.sender();
-    let signals = SignalWatch::start(move || interrupt.emit(WorkerInput::Shutdown))?;
+    let signals = caught.deliver_to(move || interrupt.emit(WorkerInput::Shutdown))?;
 
     let quit = main_loop.clone();
     let worker_input = worker.sender();
@@ -71,6 +72,7 @@ enum JobEvent {
 }
 
 pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
+    let caught = CaughtSignals::catch()?;
     let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<JobEvent>();
     let placement = match backend {
@@ -81,7 +83,7 @@ pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
     };
     let mut job = JobRun::launch(&placement, upto, parts, &sender, JobEvent::Report);
     let interrupt = sender.clone();
-    let signals = SignalWatch::start(move || interrupt.emit(JobEvent::Interrupted))?;
+    let signals = caught.deliver_to(move || interrupt.emit(JobEvent::Interrupted))?;
 
     let quit = main_loop.clone();
     let outcome = glib::MainContext::default().block_on(async move {
@@ -122,27 +124,47 @@ fn say(line: &str) {
     let _ = writeln!(io::stdout(), "{line}");
 }
 
-/// A thread that turns SIGINT and SIGTERM into `on_signal` calls until stopped.
-struct SignalWatch {
-    stop: oneshot::Sender<()>,
-    thread: thread::JoinHandle<()>,
+fn signal_watch_failed(error: io::Error) -> String {
+    format!("cannot watch for signals: {error}")
 }
 
-impl SignalWatch {
-    fn start(on_signal: impl Fn() + Send + 'static) -> Result<Self, String> {
-        let failed = |error: io::Error| format!("cannot watch for signals: {error}");
+/// SIGINT and SIGTERM, caught (no longer fatal) from `catch` on: caught before any work
+/// starts, so that a signal in its first moments cancels it instead of killing the
+/// process; held until `deliver_to` has somewhere to deliver them.
+struct CaughtSignals {
+    runtime: tokio::runtime::Runtime,
+    interrupt: Signal,
+    terminate: Signal,
+}
+
+impl CaughtSignals {
+    fn catch() -> Result<Self, String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_io()
             .build()
-            .map_err(failed)?;
-        let (mut interrupt, mut terminate) = runtime
+            .map_err(signal_watch_failed)?;
+        let (interrupt, terminate) = runtime
             .block_on(async {
                 Ok::<_, io::Error>((
                     signal(SignalKind::interrupt())?,
                     signal(SignalKind::terminate())?,
                 ))
             })
-            .map_err(failed)?;
+            .map_err(signal_watch_failed)?;
+        Ok(Self {
+            runtime,
+            interrupt,
+            terminate,
+        })
+    }
+
+    /// Turns every signal, those already caught included, into an `on_signal` call.
+    fn deliver_to(self, on_signal: impl Fn() + Send + 'static) -> Result<SignalWatch, String> {
+        let Self {
+            runtime,
+            mut interrupt,
+            mut terminate,
+        } = self;
         let (stop, mut stopped) = oneshot::channel();
         let thread = thread::Builder::new()
             .name("signal-watch".into())
@@ -157,10 +179,18 @@ impl SignalWatch {
                     }
                 });
             })
-            .map_err(failed)?;
-        Ok(Self { stop, thread })
+            .map_err(signal_watch_failed)?;
+        Ok(SignalWatch { stop, thread })
     }
+}
 
+/// A thread that turns caught signals into `on_signal` calls until stopped.
+struct SignalWatch {
+    stop: oneshot::Sender<()>,
+    thread: thread::JoinHandle<()>,
+}
+
+impl SignalWatch {
     fn stop(self) {
         let _ = self.stop.send(());
         if self.thread.join().is_err() {
