@@ -10,12 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use offload_components::app::{App, AppInit, AppInput, JobRequest, Phase};
-use offload_components::job_run::{default_parts, JobRun};
-use offload_components::job_state::JobOutcome;
-use offload_components::responsiveness::Percentiles;
+use offload_components::app::{App, AppInit, AppInput, Phase};
+use offload_components::job::history::Percentiles;
+use offload_components::job::{default_parts, JobOutcome, JobPanelInput, JobRequest, JobRun};
+use offload_components::kinds;
 use offload_components::settings::{Backend, RunSettings};
-use offload_components::worker::Placement;
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
 use relm4::{adw, gtk, Component, ComponentController, Controller};
@@ -106,7 +105,7 @@ pub fn run(json: bool, quick: bool) -> Result<(), String> {
     let program =
         std::env::current_exe().map_err(|error| format!("cannot find myself: {error}"))?;
 
-    let (lateness_idle, lateness_load) = lateness(&program, &sizes);
+    let (lateness_idle, lateness_load) = lateness(&sizes);
     let report = Report {
         cores: default_parts(),
         quick,
@@ -133,8 +132,8 @@ fn backend_figures(
     let mut headless = Vec::new();
     let mut in_window = Vec::new();
     for _ in 0..sizes.rounds {
-        headless.push(job_headless(backend, program, sizes.upto)?);
-        in_window.push(job_in_window(backend, program, sizes.upto)?);
+        headless.push(job_headless(backend, sizes.upto)?);
+        in_window.push(job_in_window(backend, sizes.upto)?);
     }
     let fastest = |times: &[Duration]| {
         times
@@ -164,20 +163,11 @@ fn backend_figures(
     })
 }
 
-fn placement(backend: Backend, program: &Path) -> Placement {
-    match backend {
-        Backend::Thread => Placement::Thread,
-        Backend::Process => Placement::Process {
-            program: program.to_owned(),
-        },
-    }
-}
-
 /// The job with no window: its workers, and a main loop that only takes their reports.
-fn job_headless(backend: Backend, program: &Path, upto: u64) -> Result<Duration, String> {
+fn job_headless(backend: Backend, upto: u64) -> Result<Duration, String> {
     let (sender, receiver) = relm4::channel();
     let mut job = JobRun::launch(
-        &placement(backend, program),
+        &kinds::placement(backend),
         upto,
         default_parts(),
         &sender,
@@ -197,12 +187,7 @@ fn job_headless(backend: Backend, program: &Path, upto: u64) -> Result<Duration,
     }
 }
 
-fn launch_window(
-    backend: Backend,
-    program: &Path,
-    job: Option<u64>,
-    probe_always: bool,
-) -> Controller<App> {
+fn launch_window(backend: Backend, job: Option<u64>, probe_always: bool) -> Controller<App> {
     let settings = RunSettings {
         backend,
         ..RunSettings::default()
@@ -213,7 +198,7 @@ fn launch_window(
             workers: default_parts(),
         }),
         probe_always,
-        ..AppInit::ephemeral(settings, program.to_owned())
+        ..AppInit::ephemeral(settings)
     };
     let app = App::builder().launch(init).detach();
     app.widget().present();
@@ -221,8 +206,8 @@ fn launch_window(
 }
 
 /// The same job, started by a window that shows its progress.
-fn job_in_window(backend: Backend, program: &Path, upto: u64) -> Result<Duration, String> {
-    let app = launch_window(backend, program, Some(upto), false);
+fn job_in_window(backend: Backend, upto: u64) -> Result<Duration, String> {
+    let app = launch_window(backend, Some(upto), false);
     run_main_loop_until(|| app.model().job().is_some_and(|job| !job.is_running()));
     let outcome = app.model().job().map(|job| job.outcome().clone());
     close(&app);
@@ -233,8 +218,8 @@ fn job_in_window(backend: Backend, program: &Path, upto: u64) -> Result<Duration
 }
 
 /// The window's main loop, idle and then with a job on every core.
-fn lateness(program: &Path, sizes: &Sizes) -> (Percentiles, Percentiles) {
-    let app = launch_window(Backend::Thread, program, None, true);
+fn lateness(sizes: &Sizes) -> (Percentiles, Percentiles) {
+    let app = launch_window(Backend::Thread, None, true);
     let idle_until = Instant::now() + sizes.lateness_for;
     run_main_loop_until(|| Instant::now() >= idle_until);
     let idle = app.model().history().lateness();
@@ -245,8 +230,9 @@ fn lateness(program: &Path, sizes: &Sizes) -> (Percentiles, Percentiles) {
         .map(|sample| sample.at)
         .unwrap_or_default();
 
-    app.emit(AppInput::SetUpto(1_000_000_000_000));
-    app.emit(AppInput::JobButton);
+    let job_panel = app.model().job_panel().sender().clone();
+    job_panel.emit(JobPanelInput::SetUpto(1_000_000_000_000));
+    job_panel.emit(JobPanelInput::StartOrCancel);
     let busy_until = Instant::now() + sizes.lateness_for;
     run_main_loop_until(|| Instant::now() >= busy_until);
     let history = app.model().history();
@@ -261,7 +247,7 @@ fn lateness(program: &Path, sizes: &Sizes) -> (Percentiles, Percentiles) {
 }
 
 fn close(app: &Controller<App>) {
-    app.widget().close();
+    app.emit(AppInput::CloseNow);
     run_main_loop_until(|| matches!(app.model().phase(), Phase::Closed { .. }));
 }
 

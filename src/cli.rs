@@ -5,7 +5,7 @@ use std::ffi::OsString;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use offload_components::fault::FaultPlan;
-use offload_components::settings::{Backend, Delay, Overrides, MAX_UPTO};
+use offload_components::settings::{Backend, Delay, Overrides, MAX_UPTO, MAX_WORKERS};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -125,8 +125,10 @@ fn parse_upto(text: &str) -> Result<u64, String> {
 
 fn parse_workers(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
-        Ok(workers) if (1..=256).contains(&workers) => Ok(workers),
-        _ => Err("use a whole number of workers from 1 to 256".to_owned()),
+        Ok(workers) if (1..=MAX_WORKERS).contains(&workers) => Ok(workers),
+        _ => Err(format!(
+            "use a whole number of workers from 1 to {MAX_WORKERS}"
+        )),
     }
 }
 
@@ -175,7 +177,7 @@ impl JobArgs {
         let upto = self.upto.filter(|_| self.job == Some(JobKind::Primes))?;
         let workers = self
             .workers
-            .unwrap_or_else(offload_components::job_run::default_parts);
+            .unwrap_or_else(offload_components::job::default_parts);
         Some(Job { upto, workers })
     }
 }

@@ -5,37 +5,37 @@
 //! through the workers' typed Shutdown.
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
 use std::thread;
 use std::time::Duration;
 
-use offload_components::job_run::JobRun;
-use offload_components::job_state::JobOutcome;
+use offload_components::backend::{WorkerInit, WorkerKind, WorkerRun};
+use offload_components::job::{JobOutcome, JobRun};
+use offload_components::kinds;
 use offload_components::settings::{Backend, Delay};
-use offload_components::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
+use offload_components::worker::{WorkerInput, WorkerOutput};
 use relm4::gtk::glib;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::sync::oneshot;
 
 /// Headless reports only decide when to stop; a few per second are plenty.
 const REPORT_INTERVAL: Duration = Duration::from_millis(100);
-const JOIN_TIMEOUT: Duration = Duration::from_millis(500);
 
 pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     let caught = CaughtSignals::catch()?;
     let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<WorkerOutput>();
     let worker = WorkerRun::launch(
-        Placement::Thread,
+        &kinds::placement(Backend::Thread),
         WorkerInit {
-            delay: worker_delay.duration(),
-            report_interval: REPORT_INTERVAL,
-            first_number: 0,
-            limit: count,
             echo: Some(Box::new(BufWriter::new(io::stdout()))),
-            running: true,
-            fault: None,
-            job: None,
+            ..WorkerInit::running(
+                WorkerKind::Counter {
+                    delay: worker_delay.duration(),
+                    first_number: 0,
+                    limit: count,
+                },
+                REPORT_INTERVAL,
+            )
         },
         &sender,
         |output| output,
@@ -58,7 +58,7 @@ pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     main_loop.run();
 
     signals.stop();
-    if worker.join(JOIN_TIMEOUT) {
+    if worker.retire() {
         Ok(())
     } else {
         Err("the worker did not stop in time".to_owned())
@@ -75,13 +75,13 @@ pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
     let caught = CaughtSignals::catch()?;
     let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<JobEvent>();
-    let placement = match backend {
-        Backend::Thread => Placement::Thread,
-        Backend::Process => Placement::Process {
-            program: PathBuf::from("/proc/self/exe"),
-        },
-    };
-    let mut job = JobRun::launch(&placement, upto, parts, &sender, JobEvent::Report);
+    let mut job = JobRun::launch(
+        &kinds::placement(backend),
+        upto,
+        parts,
+        &sender,
+        JobEvent::Report,
+    );
     let interrupt = sender.clone();
     let signals = caught.deliver_to(move || interrupt.emit(JobEvent::Interrupted))?;
 

@@ -39,8 +39,7 @@ fn main() -> ExitCode {
         }),
         Invocation::Bench { json, quick } => bench::run(json, quick),
         Invocation::Child => {
-            offload_components::process::child::serve(std::io::stdin(), std::io::stdout())
-                .map_err(|error| format!("worker: {error}"))
+            offload_components::kinds::serve_child().map_err(|error| format!("worker: {error}"))
         }
         Invocation::Headless {
             worker_delay,

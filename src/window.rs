@@ -1,12 +1,10 @@
 //! Opening the window: GTK start-up, failing with one line when there is no display, and
 //! the run's settings: the command line, else what was stored, else the defaults.
 
-use std::path::PathBuf;
-
-use offload_components::app::{App, AppInit, JobRequest};
+use offload_components::app::{App, AppInit};
 use offload_components::fault::FaultPlan;
-use offload_components::job_run::default_parts;
-use offload_components::settings::{Delay, Overrides, RunSettings, DEFAULT_UPTO};
+use offload_components::job::{default_parts, JobRequest};
+use offload_components::settings::{Delay, Overrides, DEFAULT_UPTO};
 use offload_components::stored::Stored;
 use offload_components::APP_ID;
 use relm4::{adw, gtk, RelmApp};
@@ -30,7 +28,7 @@ pub fn run(run: WindowRun) -> Result<(), String> {
 
     let stored = Stored::open();
     let remembered = stored.load();
-    let settings = RunSettings::chosen(run.overrides, &remembered);
+    let settings = remembered.run_settings(run.overrides);
     let workers = match remembered.job_workers {
         Some(0) | None => default_parts(),
         Some(workers) => workers as usize,
@@ -46,8 +44,7 @@ pub fn run(run: WindowRun) -> Result<(), String> {
     app.allow_multiple_instances(true);
     app.run::<App>(AppInit {
         settings,
-        // The running executable itself, even if its file was replaced meanwhile.
-        child_program: PathBuf::from("/proc/self/exe"),
+        child_program: None,
         faults: run.faults.into(),
         job: run.job.map(|job| JobRequest {
             upto: job.upto,

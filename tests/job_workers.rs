@@ -4,31 +4,18 @@
 #[path = "support/harness.rs"]
 mod harness;
 
-use std::path::PathBuf;
-
-use harness::Harness;
-use offload_components::jobs::primes::Progress;
-use offload_components::worker::{JobSpec, Placement, WorkerOutput};
+use harness::{in_a_child, thread, Harness};
+use offload_components::backend::Placement;
+use offload_components::worker::{Progress, WorkerOutput};
 
 fn placements() -> [Placement; 2] {
-    [
-        Placement::Thread,
-        Placement::Process {
-            program: PathBuf::from(env!("CARGO_BIN_EXE_offload")),
-        },
-    ]
+    [thread(), in_a_child()]
 }
 
 #[test]
 fn a_job_reports_growing_progress_and_the_right_count_on_both_backends() {
     for placement in placements() {
-        let mut harness = Harness::job(
-            placement.clone(),
-            JobSpec {
-                start: 0,
-                end: 30_000_000,
-            },
-        );
+        let mut harness = Harness::job(placement.clone(), 0, 30_000_000);
         let reports = harness.until(|output| matches!(output, WorkerOutput::JobDone(_)));
         let progress: Vec<Progress> = reports
             .iter()
@@ -49,7 +36,7 @@ fn a_job_reports_growing_progress_and_the_right_count_on_both_backends() {
             (30_000_000, 30_000_000),
             "{placement:?}"
         );
-        assert_eq!(last.primes, 1_857_859, "{placement:?}");
+        assert_eq!(last.found, 1_857_859, "{placement:?}");
         harness.shutdown();
     }
 }
@@ -58,11 +45,7 @@ fn a_job_reports_growing_progress_and_the_right_count_on_both_backends() {
 fn shutdown_in_the_middle_of_a_huge_job_is_answered_at_once_on_both_backends() {
     for placement in placements() {
         // Hours of work: an answer within the harness's patience means the job was cut.
-        let spec = JobSpec {
-            start: 0,
-            end: 1_000_000_000_000,
-        };
-        let mut harness = Harness::job(placement.clone(), spec);
+        let mut harness = Harness::job(placement.clone(), 0, 1_000_000_000_000);
         harness.until(|output| matches!(output, WorkerOutput::JobProgress(_)));
         assert_eq!(harness.shutdown(), None, "{placement:?}");
     }

@@ -14,12 +14,11 @@ use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use harness::{Harness, PATIENCE};
+use harness::{children_from, in_a_child, thread, Harness, PATIENCE};
+use offload_components::backend::frame::{self, ChildPlan, FromChild, ToChild, PROTOCOL_VERSION};
+use offload_components::backend::WorkerKind;
 use offload_components::fault::{FaultKind, FaultPlan};
-use offload_components::process::frame::{
-    self, ChildPlan, Command as ChildCommand, FromChild, ToChild, PROTOCOL_VERSION,
-};
-use offload_components::worker::{Placement, WorkerInput, WorkerOutput};
+use offload_components::worker::{WorkerInput, WorkerOutput};
 use process_list::alive;
 
 static PROCESS_TABLE: Mutex<()> = Mutex::new(());
@@ -28,12 +27,6 @@ fn process_table() -> MutexGuard<'static, ()> {
     PROCESS_TABLE
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn in_a_child() -> Placement {
-    Placement::Process {
-        program: PathBuf::from(env!("CARGO_BIN_EXE_offload")),
-    }
 }
 
 /// This test process's children that are worker children.
@@ -86,7 +79,7 @@ fn counts_in_a_child_process_and_reaps_it_before_answering_stopped() {
 #[test]
 fn stopped_carries_the_last_number_produced_on_both_backends() {
     let _table = process_table();
-    for placement in [Placement::Thread, in_a_child()] {
+    for placement in [thread(), in_a_child()] {
         // No coalescing here: every number produced is reported.
         let mut harness = Harness::counting(placement.clone(), Duration::from_millis(1), None);
         let mut reports =
@@ -219,20 +212,49 @@ fn a_thread_worker_that_panics_is_reported_and_its_thread_ends() {
         kind: FaultKind::Panic,
         after: 3,
     };
-    let mut harness = Harness::counting(Placement::Thread, FAST, Some(plan));
+    let mut harness = Harness::counting(thread(), FAST, Some(plan));
     assert_eq!(crash_reason(&harness), "thread panicked");
     harness.join();
 }
 
+/// A stand-in worker child, written for the test and removed after it: it greets with
+/// the next protocol version, then waits for its stdin to close as a real child would.
+struct NextProtocolChild(PathBuf);
+
+impl NextProtocolChild {
+    fn write() -> Self {
+        let hello = frame::encode(&FromChild::Hello {
+            protocol: PROTOCOL_VERSION + 1,
+        })
+        .expect("encodes");
+        let octal: String = hello.iter().map(|byte| format!("\\{byte:03o}")).collect();
+        let script = format!("#!/bin/sh\nprintf '{octal}'\nexec /bin/cat >/dev/null\n");
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("next_protocol_child_{}.sh", std::process::id()));
+        std::fs::write(&path, script).expect("the target folder is writable");
+        std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("the script can be made executable");
+        Self(path)
+    }
+}
+
+impl Drop for NextProtocolChild {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
 #[test]
 fn a_child_speaking_another_protocol_is_refused() {
-    let fixture =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/wrong_protocol_child.sh");
-    let mut harness = Harness::counting(Placement::Process { program: fixture }, FAST, None);
+    let child = NextProtocolChild::write();
+    let mut harness = Harness::counting(children_from(child.0.clone()), FAST, None);
     let reason = crash_reason(&harness);
     assert_eq!(
         reason,
-        format!("process speaks protocol 2, not {PROTOCOL_VERSION}")
+        format!(
+            "process speaks protocol {}, not {PROTOCOL_VERSION}",
+            PROTOCOL_VERSION + 1
+        )
     );
     harness.join();
 }
@@ -240,7 +262,7 @@ fn a_child_speaking_another_protocol_is_refused() {
 #[test]
 fn a_missing_program_is_reported_not_a_panic() {
     let program = PathBuf::from("/nonexistent/offload");
-    let mut harness = Harness::counting(Placement::Process { program }, FAST, None);
+    let mut harness = Harness::counting(children_from(program), FAST, None);
     assert!(crash_reason(&harness).starts_with("process could not start"));
     harness.join();
 }
@@ -273,12 +295,14 @@ fn greeted_child(delay: Duration, first_number: u64) -> GreetedChild {
     };
     frame::write_frame(&mut commands, &hello).expect("writes");
     let plan = ChildPlan {
-        delay_nanos: u64::try_from(delay.as_nanos()).expect("a short delay"),
-        report_interval_nanos: 0,
-        first_number,
+        kind: WorkerKind::Counter {
+            delay,
+            first_number,
+            limit: None,
+        },
+        report_interval: Duration::ZERO,
         running: true,
         fault: None,
-        job: None,
     };
     frame::write_frame(&mut commands, &ToChild::Begin(plan)).expect("writes");
     let answer: FromChild = frame::read_frame(&mut reports).expect("reads");
@@ -320,7 +344,7 @@ fn the_child_stops_and_exits_when_its_stdin_closes() {
 #[test]
 fn the_child_answers_a_shutdown_frame_with_stopped_and_exits() {
     let mut child = greeted_child(Duration::from_secs(3600), 0);
-    let shutdown = ToChild::Command(ChildCommand::Shutdown);
+    let shutdown = ToChild::Command(WorkerInput::Shutdown);
     frame::write_frame(&mut child.commands, &shutdown).expect("writes");
     let stopped: FromChild = frame::read_frame(&mut child.reports).expect("reads");
     assert_eq!(

@@ -134,30 +134,51 @@ fn switching_backend_keeps_the_count_going(app: &Controller<App>) {
 }
 
 fn job_detail(app: &Controller<App>) -> String {
-    app.widgets().job_detail.label().to_string()
+    app.model()
+        .job_panel()
+        .widgets()
+        .job_detail
+        .label()
+        .to_string()
 }
 
 fn a_job_shows_its_result(app: &Controller<App>) {
-    app.widgets().upto.set_value(1e6);
-    app.widgets().job_button.emit_clicked();
+    app.model().job_panel().widgets().upto.set_value(1e6);
+    app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job's result", || {
         job_detail(app).starts_with("78 498 primes below 1 000 000 (")
     });
-    assert_eq!(app.widgets().job_progress.fraction(), 1.0);
     assert_eq!(
-        app.widgets().job_button.label().as_deref(),
+        app.model().job_panel().widgets().job_progress.fraction(),
+        1.0
+    );
+    assert_eq!(
+        app.model()
+            .job_panel()
+            .widgets()
+            .job_button
+            .label()
+            .as_deref(),
         Some("Count primes")
     );
 }
 
 fn cancel_stops_a_huge_job_at_once(app: &Controller<App>) {
-    app.widgets().upto.set_value(1e12);
-    app.widgets().job_button.emit_clicked();
+    app.model().job_panel().widgets().upto.set_value(1e12);
+    app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job runs", || job_detail(app).contains("numbers/s"));
-    assert_eq!(app.widgets().job_button.label().as_deref(), Some("Cancel"));
-    app.widgets().job_button.emit_clicked();
+    assert_eq!(
+        app.model()
+            .job_panel()
+            .widgets()
+            .job_button
+            .label()
+            .as_deref(),
+        Some("Cancel")
+    );
+    app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job is cancelled", || job_detail(app) == "Cancelled");
-    assert!(app.widgets().job_progress.fraction() < 0.01);
+    assert!(app.model().job_panel().widgets().job_progress.fraction() < 0.01);
 }
 
 fn ctrl_q_closes_after_the_worker_stopped(app: &Controller<App>) {

@@ -33,7 +33,7 @@ pub struct FaultPlan {
 }
 
 /// A plan made concrete for one worker: the number whose production makes it fail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Strike {
     pub kind: FaultKind,
     pub at: u64,

@@ -1,18 +1,18 @@
 //! Offload's Relm4 components and the work they drive.
 //!
-//! `app` is the window, `worker` the background component, `jobs` the work itself
-//! (pure Rust, no GTK). Start-up and the command line live in the binary, not here.
+//! Rooms, each importing only those below it: `settings`, `stored` and `fault` (plain
+//! data); `worker` (the Worker component that runs any task on its own thread);
+//! `backend` (which worker, where: a thread, or a child process); `counter` and `job`
+//! (the work itself, and the job's panel); `kinds` (what each kind of worker runs);
+//! `app` and `modals` (the window). Start-up and the command line live in the binary.
 
 pub mod app;
-mod chart;
+pub mod backend;
+pub mod counter;
 pub mod fault;
-pub mod job_run;
-pub mod job_state;
-pub mod jobs;
-pub mod label_state;
+pub mod job;
+pub mod kinds;
 pub mod modals;
-pub mod process;
-pub mod responsiveness;
 pub mod settings;
 pub mod stored;
 pub mod worker;

@@ -1,7 +1,8 @@
-//! The knobs a run is started with: backend and delays, validated once at the edge.
+//! The knobs a run is started with: backend, delays and the job's limits, validated once
+//! at the edge.
 //!
-//! Everything here is plain data; the command line and (later) Preferences build it,
-//! the components only read it.
+//! Everything here is plain data; the command line and the stored choices build it, the
+//! components only read it.
 
 use std::fmt;
 use std::time::Duration;
@@ -37,6 +38,9 @@ pub const MAX_UPTO: u64 = 1_000_000_000_000;
 
 /// The job size offered when none was ever chosen: a few seconds of work on a laptop.
 pub const DEFAULT_UPTO: u64 = 2_000_000_000;
+
+/// The most workers a job may be shared among, anywhere.
+pub const MAX_WORKERS: usize = 256;
 
 /// Why a delay was refused; the message is shown to the user as it is.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -122,27 +126,6 @@ pub struct Overrides {
     pub gui_delay: Option<Delay>,
 }
 
-impl RunSettings {
-    /// The command line first, then what was stored, then the seed's defaults.
-    pub fn chosen(overrides: Overrides, stored: &crate::stored::Remembered) -> Self {
-        let defaults = Self::default();
-        Self {
-            backend: overrides
-                .backend
-                .or(stored.backend)
-                .unwrap_or(defaults.backend),
-            worker_delay: overrides
-                .worker_delay
-                .or(stored.worker_delay)
-                .unwrap_or(defaults.worker_delay),
-            gui_delay: overrides
-                .gui_delay
-                .or(stored.gui_delay)
-                .unwrap_or(defaults.gui_delay),
-        }
-    }
-}
-
 impl Default for RunSettings {
     fn default() -> Self {
         Self {
@@ -200,23 +183,6 @@ mod tests {
         assert!(Delay::gui("0").is_err());
         assert!(Delay::gui("0.001").is_err());
         assert!(Delay::gui("0.01").is_ok());
-    }
-
-    #[test]
-    fn the_command_line_wins_over_stored_choices_which_win_over_defaults() {
-        let stored = crate::stored::Remembered {
-            backend: Some(Backend::Process),
-            worker_delay: Some(Delay::worker("2").unwrap()),
-            ..Default::default()
-        };
-        let overrides = Overrides {
-            worker_delay: Some(Delay::worker("3").unwrap()),
-            ..Default::default()
-        };
-        let chosen = RunSettings::chosen(overrides, &stored);
-        assert_eq!(chosen.backend, Backend::Process);
-        assert_eq!(chosen.worker_delay.duration(), Duration::from_secs(3));
-        assert_eq!(chosen.gui_delay, RunSettings::default().gui_delay);
     }
 
     #[test]

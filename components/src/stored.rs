@@ -6,7 +6,9 @@ use std::path::Path;
 
 use relm4::gtk::{gio, glib, prelude::*};
 
-use crate::settings::{Backend, Delay, MAX_UPTO, MIN_GUI_DELAY_SECONDS};
+use crate::settings::{
+    Backend, Delay, Overrides, RunSettings, MAX_UPTO, MAX_WORKERS, MIN_GUI_DELAY_SECONDS,
+};
 use crate::APP_ID;
 
 /// What was stored; `None` where nothing valid was.
@@ -19,6 +21,27 @@ pub struct Remembered {
     /// 0 means one per core.
     pub job_workers: Option<u32>,
     pub window: WindowState,
+}
+
+impl Remembered {
+    /// The command line first, then what was stored, then the seed's defaults.
+    pub fn run_settings(&self, overrides: Overrides) -> RunSettings {
+        let defaults = RunSettings::default();
+        RunSettings {
+            backend: overrides
+                .backend
+                .or(self.backend)
+                .unwrap_or(defaults.backend),
+            worker_delay: overrides
+                .worker_delay
+                .or(self.worker_delay)
+                .unwrap_or(defaults.worker_delay),
+            gui_delay: overrides
+                .gui_delay
+                .or(self.gui_delay)
+                .unwrap_or(defaults.gui_delay),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,7 +113,7 @@ impl Stored {
         let workers = settings.uint("job-workers");
         let job_workers = valid(
             "job-workers",
-            (workers <= 256)
+            (workers as usize <= MAX_WORKERS)
                 .then_some(workers)
                 .ok_or_else(|| format!("{workers} workers is too many")),
         );
@@ -292,5 +315,25 @@ mod tests {
         assert_eq!(remembered.job_upto, None);
         assert_eq!(remembered.job_workers, None);
         assert_eq!(remembered.window.width, WindowState::default().width);
+    }
+
+    #[test]
+    fn the_command_line_wins_over_stored_choices_which_win_over_defaults() {
+        let stored = Remembered {
+            backend: Some(Backend::Process),
+            worker_delay: Some(Delay::worker("2").expect("valid")),
+            ..Default::default()
+        };
+        let overrides = Overrides {
+            worker_delay: Some(Delay::worker("3").expect("valid")),
+            ..Default::default()
+        };
+        let chosen = stored.run_settings(overrides);
+        assert_eq!(chosen.backend, Backend::Process);
+        assert_eq!(
+            chosen.worker_delay.duration(),
+            std::time::Duration::from_secs(3)
+        );
+        assert_eq!(chosen.gui_delay, RunSettings::default().gui_delay);
     }
 }

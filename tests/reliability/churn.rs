@@ -18,7 +18,7 @@ const RSS_ALLOWANCE_KIB: u64 = 8 * 1024;
 pub fn churn(cycles: u32) -> Table {
     assert!(cycles >= 4 && cycles % 2 == 0, "whole pairs of cycles");
     let app = app_window::launch(Backend::Thread, "0.005", "0.01", []);
-    app.widgets().upto.set_value(1e12);
+    app.model().job_panel().widgets().upto.set_value(1e12);
     let mut usage = UsageSeries::default();
     let mut children = Series::default();
     for cycle in 1..=cycles {
@@ -71,13 +71,18 @@ fn one_cycle(app: &Controller<App>) {
     app.widgets().reset.emit_clicked();
     wait_until("the count restarts", || shown_number(app) < before_reset);
 
-    app.widgets().job_button.emit_clicked();
+    app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job runs", || {
-        app.widgets().job_detail.label().contains("numbers/s")
+        app.model()
+            .job_panel()
+            .widgets()
+            .job_detail
+            .label()
+            .contains("numbers/s")
     });
-    app.widgets().job_button.emit_clicked();
+    app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job is cancelled", || {
-        app.widgets().job_detail.label() == "Cancelled"
+        app.model().job_panel().widgets().job_detail.label() == "Cancelled"
     });
 
     let (other, workers) = match app.model().backend() {

@@ -56,8 +56,11 @@ pub fn launch(
         worker_delay: Delay::worker(worker_delay).expect("a valid worker delay"),
         gui_delay: Delay::gui(gui_delay).expect("a valid GUI delay"),
     };
-    let mut init = AppInit::ephemeral(settings, env!("CARGO_BIN_EXE_offload").into());
-    init.faults = faults.into_iter().collect::<VecDeque<_>>();
+    let init = AppInit {
+        child_program: Some(env!("CARGO_BIN_EXE_offload").into()),
+        faults: faults.into_iter().collect::<VecDeque<_>>(),
+        ..AppInit::ephemeral(settings)
+    };
     let app = App::builder().launch(init).detach();
     app.widget().present();
     app

@@ -10,10 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::future::{select, Either};
+use offload_components::backend::{Placement, WorkerInit, WorkerKind, WorkerRun};
 use offload_components::fault::FaultPlan;
-use offload_components::worker::{
-    JobSpec, Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun,
-};
+use offload_components::kinds;
+use offload_components::settings::Backend;
+use offload_components::worker::{WorkerInput, WorkerOutput};
 use relm4::gtk::glib;
 
 /// Generous: only reached when something is broken.
@@ -31,36 +32,25 @@ impl Harness {
     pub fn thread(delay: Duration, report_interval: Duration, limit: Option<u64>) -> Self {
         let echo = Echo::default();
         let init = WorkerInit {
-            delay,
-            report_interval,
-            first_number: 0,
-            limit,
             echo: Some(Box::new(echo.clone())),
-            running: true,
-            fault: None,
-            job: None,
+            ..WorkerInit::running(counter(delay, limit), report_interval)
         };
-        Self::launch(Placement::Thread, init, echo)
+        Self::launch(thread(), init, echo)
     }
 
     /// A worker whose counting happens as `placement` says, failing as `fault` says.
     pub fn counting(placement: Placement, delay: Duration, fault: Option<FaultPlan>) -> Self {
         let init = WorkerInit {
-            delay,
-            report_interval: Duration::ZERO,
-            first_number: 0,
-            limit: None,
-            echo: None,
-            running: true,
-            fault,
-            job: None,
+            fault: fault.map(|plan| plan.for_count_from(0)),
+            ..WorkerInit::running(counter(delay, None), Duration::ZERO)
         };
         Self::launch(placement, init, Echo::default())
     }
 
-    /// A worker running one job.
-    pub fn job(placement: Placement, job: JobSpec) -> Self {
-        let init = WorkerInit::for_job(job, Duration::from_millis(20));
+    /// A worker counting the primes in `start..end`.
+    pub fn job(placement: Placement, start: u64, end: u64) -> Self {
+        let kind = WorkerKind::PrimesPart { start, end };
+        let init = WorkerInit::running(kind, Duration::from_millis(20));
         Self::launch(placement, init, Echo::default())
     }
 
@@ -68,7 +58,7 @@ impl Harness {
         let context = glib::MainContext::new();
         let (sender, outputs) = relm4::channel();
         let worker = context
-            .with_thread_default(|| WorkerRun::launch(placement, init, &sender, |output| output))
+            .with_thread_default(|| WorkerRun::launch(&placement, init, &sender, |output| output))
             .expect("a fresh context can be made thread-default");
         Self {
             context,
@@ -127,7 +117,30 @@ impl Harness {
     /// Waits for the worker's thread to end (after Stopped or Crashed).
     pub fn join(&mut self) {
         let worker = self.worker.take().expect("worker still running");
-        assert!(worker.join(PATIENCE), "the worker's thread did not end");
+        assert!(worker.retire(), "the worker's thread did not end");
+    }
+}
+
+/// On a Worker component's own thread.
+pub fn thread() -> Placement {
+    kinds::placement(Backend::Thread)
+}
+
+/// In a child process of the real `offload` binary.
+pub fn in_a_child() -> Placement {
+    children_from(PathBuf::from(env!("CARGO_BIN_EXE_offload")))
+}
+
+/// In child processes started from `program`.
+pub fn children_from(program: PathBuf) -> Placement {
+    kinds::placement(Backend::Process).children_from(program)
+}
+
+fn counter(delay: Duration, limit: Option<u64>) -> WorkerKind {
+    WorkerKind::Counter {
+        delay,
+        first_number: 0,
+        limit,
     }
 }
 

@@ -5,6 +5,7 @@ use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentSender};
 
 use super::{App, AppInput};
+use crate::job::JobPanelInput;
 
 relm4::new_action_group!(pub(super) WindowActions, "win");
 relm4::new_stateless_action!(pub(super) CloseAction, WindowActions, "close");
@@ -18,7 +19,11 @@ relm4::new_stateless_action!(pub(super) JobAction, WindowActions, "job");
 
 /// The window's actions and their keys. Ctrl+W and Ctrl+Q both close the window, which
 /// is the whole app.
-pub(super) fn install_actions(window: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
+pub(super) fn install_actions(
+    window: &adw::ApplicationWindow,
+    sender: &ComponentSender<App>,
+    job_panel: &relm4::Sender<JobPanelInput>,
+) {
     let application = relm4::main_application();
     application.set_accelerators_for_action::<CloseAction>(&["<primary>w"]);
     application.set_accelerators_for_action::<QuitAction>(&["<primary>q"]);
@@ -42,9 +47,10 @@ pub(super) fn install_actions(window: &adw::ApplicationWindow, sender: &Componen
     group.add_action(RelmAction::<ResetAction>::new_stateless(message_action(
         || AppInput::Reset,
     )));
-    group.add_action(RelmAction::<JobAction>::new_stateless(message_action(
-        || AppInput::JobButton,
-    )));
+    let job_panel = job_panel.clone();
+    group.add_action(RelmAction::<JobAction>::new_stateless(move |_| {
+        job_panel.emit(JobPanelInput::StartOrCancel);
+    }));
     let shortcuts_parent = window.clone();
     group.add_action(RelmAction::<ShortcutsAction>::new_stateless(move |_| {
         crate::modals::shortcuts::show(&shortcuts_parent);

@@ -1,47 +1,48 @@
-//! The App component: the window, the label state, and the worker's whole life.
+//! The App component: the window, the counter's label, and the counting worker's life;
+//! the job panel is a component of its own inside it.
 //!
-//! It never blocks on the worker: commands go out as `WorkerInput`, reports come back as
-//! `AppInput::Worker`, tagged with the generation of the worker that sent them so that a
-//! replaced worker cannot be mistaken for the current one. Closing the window and
-//! switching backend are both a handshake (Shutdown, then Stopped, then the worker's
-//! thread is joined), each with a short fallback should the worker not answer.
+//! Its `Input` is what the user (or a script) does; what workers, the job panel and
+//! timers report arrives as its private `CommandOutput`, which no outside sender can
+//! reach. It never blocks on a worker: commands go out as `WorkerInput`, reports come
+//! back tagged with the generation of the worker that sent them.
 
-use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::rc::Rc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use relm4::adw::prelude::*;
 use relm4::gtk::glib;
 use relm4::{
     adw, gtk, Component, ComponentController, ComponentParts, ComponentSender, Controller,
-    RelmWidgetExt, SimpleComponent,
+    RelmWidgetExt,
 };
 
+use crate::backend::Placement;
+use crate::counter::{Activity, LabelState};
 use crate::fault::FaultPlan;
-use crate::job_run::JobRun;
-use crate::label_state::{Activity, LabelState};
+use crate::job::history::History;
+use crate::job::{
+    default_parts, JobOutcome, JobPanel, JobPanelInit, JobPanelOutput, JobRequest, JobState,
+};
 use crate::modals::preferences::{Preferences, PreferencesInit, PreferencesOutput};
-use crate::responsiveness::History;
 use crate::settings::{Backend, RunSettings};
 use crate::stored::{Stored, WindowState};
-use crate::worker::{WorkerInput, WorkerOutput, WorkerRun};
+use crate::worker::{OwnedSource, WorkerOutput};
 
 mod actions;
-mod lifecycle;
-mod work;
+mod counter_life;
 
 use actions::{install_actions, AboutAction, PreferencesAction, ShortcutsAction};
+use counter_life::CounterLife;
 
 /// How the window starts.
 #[derive(Clone, Debug)]
 pub struct AppInit {
     pub settings: RunSettings,
-    /// Our own executable, started as the child of the process backend.
-    pub child_program: PathBuf,
-    /// Faults to inject on purpose, one per worker started, in order (tests of crash
-    /// recovery only).
+    /// What the process backend starts as a child; None: our own executable.
+    pub child_program: Option<PathBuf>,
+    /// Faults to inject on purpose, one per counting worker started, in order (tests of
+    /// crash recovery only).
     pub faults: VecDeque<FaultPlan>,
     /// A job to start at once.
     pub job: Option<JobRequest>,
@@ -52,7 +53,7 @@ pub struct AppInit {
     /// Probe the main loop's responsiveness all the time, not only during a job
     /// (for `offload bench`, which compares idle and busy).
     pub probe_always: bool,
-    /// Close the window by itself after this long (for `offload bench`).
+    /// Close the window by itself after this long, printing "closing" (for `offload bench`).
     pub close_after: Option<Duration>,
     /// Where choices are remembered.
     pub stored: Stored,
@@ -63,15 +64,15 @@ pub struct AppInit {
 impl AppInit {
     /// A window that remembers nothing and changes no stored choice, runs no job at
     /// first and injects no fault: for `offload bench` and tests.
-    pub fn ephemeral(settings: RunSettings, child_program: PathBuf) -> Self {
+    pub fn ephemeral(settings: RunSettings) -> Self {
         Self {
             settings,
-            child_program,
+            child_program: None,
             faults: VecDeque::new(),
             job: None,
             job_preset: JobRequest {
                 upto: 1_000_000,
-                workers: crate::job_run::default_parts(),
+                workers: default_parts(),
             },
             quit_when_done: false,
             probe_always: false,
@@ -82,50 +83,46 @@ impl AppInit {
     }
 }
 
-/// A heavy job: count the primes below `upto`, shared by `workers` workers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct JobRequest {
-    pub upto: u64,
-    pub workers: usize,
-}
-
+/// What the user, or a script, asks of the window.
 #[derive(Debug)]
 pub enum AppInput {
     ToggleRunning,
     Reset,
     SwitchBackend(Backend),
-    /// The GUI timer: the seed's `update_label`.
-    Refresh,
-    /// Close button, Ctrl+W or Ctrl+Q.
+    ShowPreferences,
+    /// The user closes the window: its close button, Ctrl+W or Ctrl+Q.
     CloseRequested,
-    Worker {
+    /// A script closes the window (`--quit-when-done`, `--close-after`, the bench): it
+    /// never asks the user anything.
+    CloseNow,
+}
+
+/// What the App's workers, its job panel and its timers report; only the App makes these.
+#[derive(Debug)]
+pub struct AppEvent(Event);
+
+#[derive(Debug)]
+enum Event {
+    Counter {
         generation: u64,
         output: WorkerOutput,
     },
-    /// A worker asked to stop did not answer in time.
+    /// The GUI timer: the seed's `update_label`.
+    Refresh,
+    /// A counting worker asked to stop did not answer in time.
     StopTimedOut,
     /// The back-off after a crash is over.
     Restart,
-    /// "Count primes", or "Cancel" while a job runs.
-    JobButton,
-    SetUpto(u64),
-    /// The responsiveness probe's timer fired this late.
-    Probe(Duration),
-    ShowPreferences,
-    Job {
-        generation: u64,
-        part: usize,
-        output: WorkerOutput,
-    },
+    Job(JobPanelOutput),
 }
 
 /// Where the app is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
     Open,
-    /// Shutdown sent, waiting for `Stopped`.
+    /// Shutdown sent to every worker, waiting for them to stop.
     Closing,
-    /// The worker answered and its thread was joined (or the fallback fired); quit asked.
+    /// Every worker answered and was retired (or the fallback fired); quit asked.
     Closed {
         worker_joined: bool,
     },
@@ -134,35 +131,22 @@ pub enum Phase {
 pub struct App {
     settings: RunSettings,
     label: LabelState,
-    worker: Option<WorkerRun>,
+    counter: CounterLife,
+    /// Counting workers started so far; tags their reports.
     generation: u64,
-    child_program: PathBuf,
+    child_program: Option<PathBuf>,
     faults: VecDeque<FaultPlan>,
-    /// A backend switch is waiting for the old worker's `Stopped`.
-    switching: bool,
     crashes_in_a_row: u32,
-    restart_timer: Option<glib::SourceId>,
-    refresh_timer: Option<glib::SourceId>,
-    fallback_timer: Option<glib::SourceId>,
+    refresh: Option<OwnedSource>,
     phase: Phase,
-    window: adw::ApplicationWindow,
-    toasts: adw::ToastOverlay,
-    job: Option<JobRun>,
-    job_generation: u64,
-    job_request: JobRequest,
+    job_panel: Controller<JobPanel>,
+    job_panel_shut_down: bool,
     quit_when_done: bool,
-    history: Rc<RefCell<History>>,
-    probe: Option<Probe>,
-    probe_always: bool,
-    chart: gtk::DrawingArea,
+    close_after: Option<OwnedSource>,
     stored: Stored,
     preferences: Option<Controller<Preferences>>,
-}
-
-/// The responsiveness probe: a steady timer, and when it started.
-struct Probe {
-    timer: glib::SourceId,
-    started: Instant,
+    /// Toasts to show at the next view update.
+    toasts: Vec<String>,
 }
 
 impl App {
@@ -182,22 +166,34 @@ impl App {
 
     /// Whether the GUI refresh timer is armed (it is not while paused or closing).
     pub fn is_refreshing(&self) -> bool {
-        self.refresh_timer.is_some()
+        self.refresh.is_some()
     }
 
     /// The job's state, once a job was started.
-    pub fn job(&self) -> Option<&crate::job_state::JobState> {
-        self.job.as_ref().map(JobRun::state)
+    pub fn job(&self) -> Option<JobState> {
+        self.job_panel.model().state().cloned()
     }
 
     /// The main loop's recent responsiveness, for `offload bench`.
     pub fn history(&self) -> History {
-        self.history.borrow().clone()
+        self.job_panel.model().history()
     }
 
-    fn show_preferences(&mut self, sender: &ComponentSender<Self>) {
+    pub fn job_panel(&self) -> &Controller<JobPanel> {
+        &self.job_panel
+    }
+
+    fn placement(&self) -> Placement {
+        placement_for(self.settings.backend, self.child_program.as_ref())
+    }
+
+    fn show_preferences(
+        &mut self,
+        window: &adw::ApplicationWindow,
+        sender: &ComponentSender<Self>,
+    ) {
         let preferences = Preferences::builder()
-            .transient_for(&self.window)
+            .transient_for(window)
             .launch(PreferencesInit {
                 stored: self.stored.clone(),
                 backend: self.settings.backend,
@@ -209,16 +205,49 @@ impl App {
         self.preferences = Some(preferences);
     }
 
-    fn toast(&self, text: &str) {
-        self.toasts.add_toast(adw::Toast::new(text));
+    fn on_job_panel(
+        &mut self,
+        output: JobPanelOutput,
+        window: &adw::ApplicationWindow,
+        sender: &ComponentSender<Self>,
+    ) {
+        match output {
+            JobPanelOutput::Ended(JobOutcome::Failed(reason)) => {
+                self.toasts.push(format!("Job failed: worker {reason}"));
+            }
+            JobPanelOutput::Ended(JobOutcome::Done { .. }) if self.quit_when_done => {
+                self.begin_close(window, sender);
+            }
+            JobPanelOutput::Ended(_) => {}
+            JobPanelOutput::ShutDown => {
+                self.job_panel_shut_down = true;
+                self.maybe_finish_close();
+            }
+        }
+    }
+
+    fn show_toasts(&mut self, widgets: &AppWidgets) {
+        for text in self.toasts.drain(..) {
+            widgets.toasts.add_toast(adw::Toast::new(&text));
+        }
+    }
+}
+
+/// Where workers of every kind run on `backend`, children started from `child_program`.
+fn placement_for(backend: Backend, child_program: Option<&PathBuf>) -> Placement {
+    let placement = crate::kinds::placement(backend);
+    match child_program {
+        Some(program) => placement.children_from(program.clone()),
+        None => placement,
     }
 }
 
 #[relm4::component(pub)]
-impl SimpleComponent for App {
+impl Component for App {
     type Init = AppInit;
     type Input = AppInput;
     type Output = ();
+    type CommandOutput = AppEvent;
 
     view! {
         adw::ApplicationWindow {
@@ -278,8 +307,8 @@ impl SimpleComponent for App {
                     },
                 },
 
-                #[local_ref]
-                toasts -> adw::ToastOverlay {
+                #[name = "toasts"]
+                adw::ToastOverlay {
                     set_vexpand: true,
 
                     gtk::Box {
@@ -339,73 +368,8 @@ impl SimpleComponent for App {
                             set_margin_bottom: 12,
                         },
 
-                        gtk::Box {
-                            set_orientation: gtk::Orientation::Horizontal,
-                            set_halign: gtk::Align::Center,
-                            set_spacing: 12,
-
-                            gtk::Label {
-                                set_label: "Count primes below",
-                                // Names the spin button for screen readers (labelled-by).
-                                set_mnemonic_widget: Some(&upto),
-                            },
-
-                            #[name = "upto"]
-                            gtk::SpinButton {
-                                set_adjustment: &gtk::Adjustment::new(
-                                    model.job_request.upto as f64,
-                                    2.0,
-                                    1e12,
-                                    1e6,
-                                    1e9,
-                                    0.0,
-                                ),
-                                set_digits: 0,
-                                set_numeric: true,
-                                set_width_chars: 14,
-                                set_tooltip_text: Some("The job's size: count the primes below this number"),
-                                #[watch]
-                                set_sensitive: !model.job_running(),
-                                connect_value_changed[sender] => move |spin| {
-                                    sender.input(AppInput::SetUpto(spin.value() as u64));
-                                },
-                            },
-
-                            #[name = "job_button"]
-                            gtk::Button {
-                                #[watch]
-                                set_label: if model.job_running() { "Cancel" } else { "Count primes" },
-                                connect_clicked => AppInput::JobButton,
-                            },
-                        },
-
-                        #[name = "job_progress"]
-                        gtk::ProgressBar {
-                            set_show_text: true,
-                            #[watch]
-                            set_visible: model.job.is_some(),
-                            #[watch]
-                            set_fraction: model.job().map_or(0.0, |job| job.fraction()),
-                            #[watch]
-                            set_text: model.job().map(|job| job.percent_text()).as_deref(),
-                        },
-
-                        #[name = "job_detail"]
-                        gtk::Label {
-                            add_css_class: "dim-label",
-                            #[watch]
-                            set_visible: model.job.is_some(),
-                            #[watch]
-                            set_label: &model.job().map(|job| job.detail()).unwrap_or_default(),
-                        },
-
                         #[local_ref]
-                        chart -> gtk::DrawingArea {
-                            set_content_height: 90,
-                            set_tooltip_text: Some("How late the window's timer fires (blue) and the job's rate (green), last minute"),
-                            #[watch]
-                            set_visible: model.probe.is_some() || model.job.is_some(),
-                        },
+                        job_panel -> gtk::Box {},
                     },
                 },
             },
@@ -425,103 +389,103 @@ impl SimpleComponent for App {
         root: Self::Root,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
-        let toasts = adw::ToastOverlay::new();
-        let chart = gtk::DrawingArea::new();
-        let history = Rc::new(RefCell::new(History::default()));
-        crate::chart::attach(&chart, history.clone());
+        let job_panel = JobPanel::builder()
+            .launch(JobPanelInit {
+                placement: placement_for(init.settings.backend, init.child_program.as_ref()),
+                request: init.job.unwrap_or(init.job_preset),
+                start_now: init.job.is_some(),
+                probe_always: init.probe_always,
+            })
+            .forward(sender.command_sender(), |output| {
+                AppEvent(Event::Job(output))
+            });
+        let close_after = init.close_after.map(|after| {
+            let sender = sender.input_sender().clone();
+            OwnedSource::once(after, move || {
+                println!("closing");
+                sender.emit(AppInput::CloseNow);
+            })
+        });
         let mut model = App {
             settings: init.settings,
             label: LabelState::new(init.settings.backend, Activity::Running),
-            worker: None,
+            counter: CounterLife::Retired { joined: true },
             generation: 0,
             child_program: init.child_program,
             faults: init.faults,
-            switching: false,
             crashes_in_a_row: 0,
-            restart_timer: None,
-            refresh_timer: None,
-            fallback_timer: None,
+            refresh: None,
             phase: Phase::Open,
-            window: root.clone(),
-            toasts: toasts.clone(),
-            job: None,
-            job_generation: 0,
-            job_request: init.job.unwrap_or(init.job_preset),
+            job_panel,
+            job_panel_shut_down: false,
             quit_when_done: init.quit_when_done,
-            history,
-            probe: None,
-            probe_always: init.probe_always,
-            chart: chart.clone(),
+            close_after,
             stored: init.stored,
             preferences: None,
+            toasts: Vec::new(),
         };
         root.set_default_size(init.window.width, init.window.height);
         if init.window.maximized {
             root.maximize();
         }
-        if init.probe_always {
-            model.start_probe(&sender);
-        }
-        if let Some(after) = init.close_after {
-            let window = root.clone();
-            glib::timeout_add_local_once(after, move || {
-                println!("closing");
-                window.close();
-            });
-        }
-        model.launch_worker(0, &sender);
+        model.counter = CounterLife::Live(model.launch_counter(0, &sender));
         model.start_refreshing(&sender);
-        if init.job.is_some() {
-            model.start_job(&sender);
-        }
-        install_actions(&root, &sender);
+        install_actions(&root, &sender, model.job_panel.sender());
 
+        let job_panel = model.job_panel.widget();
         let widgets = view_output!();
         ComponentParts { model, widgets }
     }
 
-    fn update(&mut self, message: AppInput, sender: ComponentSender<Self>) {
+    fn update(&mut self, message: AppInput, sender: ComponentSender<Self>, root: &Self::Root) {
         let open = self.phase == Phase::Open;
         match message {
             AppInput::ToggleRunning if open => {
                 let running = !self.label.running();
                 self.set_running(running, &sender);
             }
-            AppInput::Reset if open => self.emit(WorkerInput::Reset),
+            AppInput::Reset if open => self.reset(),
             AppInput::SwitchBackend(backend) => self.switch_backend(backend, &sender),
-            AppInput::Refresh => self.label.refresh(),
-            AppInput::CloseRequested => self.begin_close(&sender),
-            AppInput::Worker { generation, output } if generation == self.generation => {
-                self.on_worker(output, &sender);
-            }
-            AppInput::StopTimedOut => self.on_stop_timed_out(&sender),
-            AppInput::Restart if open => {
-                self.restart_timer = None;
-                self.launch_worker(self.next_number(), &sender);
-            }
-            AppInput::JobButton if open => {
-                if self.job_running() {
-                    if let Some(job) = &mut self.job {
-                        job.cancel();
-                    }
-                } else {
-                    self.start_job(&sender);
-                }
-            }
-            AppInput::SetUpto(upto) => self.job_request.upto = upto.max(2),
-            AppInput::Probe(lateness) => self.record_probe(lateness),
-            AppInput::ShowPreferences => self.show_preferences(&sender),
-            AppInput::Job {
-                generation,
-                part,
-                output,
-            } if generation == self.job_generation => self.on_job(part, output, &sender),
-            AppInput::ToggleRunning
-            | AppInput::JobButton
-            | AppInput::Job { .. }
-            | AppInput::Reset
-            | AppInput::Worker { .. }
-            | AppInput::Restart => {}
+            AppInput::ShowPreferences => self.show_preferences(root, &sender),
+            AppInput::CloseRequested | AppInput::CloseNow => self.begin_close(root, &sender),
+            AppInput::ToggleRunning | AppInput::Reset => {}
         }
+    }
+
+    fn update_cmd(&mut self, event: AppEvent, sender: ComponentSender<Self>, root: &Self::Root) {
+        match event.0 {
+            Event::Counter { generation, output } if generation == self.generation => {
+                self.on_counter(output, &sender);
+            }
+            Event::Counter { .. } => {}
+            Event::Refresh => self.label.refresh(),
+            Event::StopTimedOut => self.on_stop_timed_out(&sender),
+            Event::Restart => self.restart(&sender),
+            Event::Job(output) => self.on_job_panel(output, root, &sender),
+        }
+    }
+
+    fn update_with_view(
+        &mut self,
+        widgets: &mut Self::Widgets,
+        message: AppInput,
+        sender: ComponentSender<Self>,
+        root: &Self::Root,
+    ) {
+        self.update(message, sender.clone(), root);
+        self.show_toasts(widgets);
+        self.update_view(widgets, sender);
+    }
+
+    fn update_cmd_with_view(
+        &mut self,
+        widgets: &mut Self::Widgets,
+        event: AppEvent,
+        sender: ComponentSender<Self>,
+        root: &Self::Root,
+    ) {
+        self.update_cmd(event, sender.clone(), root);
+        self.show_toasts(widgets);
+        self.update_view(widgets, sender);
     }
 }

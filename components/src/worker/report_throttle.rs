@@ -1,15 +1,15 @@
-//! Coalescing: however fast numbers are produced, at most one report per interval
-//! leaves the worker, and the newest number is never held back longer than that.
+//! Coalescing: however fast a task makes news, at most one report per interval leaves
+//! the worker, and the newest news is never held back longer than that.
 //!
 //! Pure policy on `Instant`s; the worker owns the timer that acts on `Offer::HoldUntil`.
 
 use std::time::{Duration, Instant};
 
-/// What to do with a number just produced.
+/// What to do with news just made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Offer {
+pub enum Offer<T> {
     /// Report it now.
-    SendNow(u64),
+    SendNow(T),
     /// Keep it; arm a flush for this moment (no flush was armed yet).
     HoldUntil(Instant),
     /// Keep it; a flush is already armed and will carry it.
@@ -17,13 +17,13 @@ pub enum Offer {
 }
 
 #[derive(Clone, Debug)]
-pub struct ReportThrottle {
+pub struct ReportThrottle<T> {
     interval: Duration,
     last_sent: Option<Instant>,
-    pending: Option<u64>,
+    pending: Option<T>,
 }
 
-impl ReportThrottle {
+impl<T> ReportThrottle<T> {
     pub fn new(interval: Duration) -> Self {
         Self {
             interval,
@@ -32,35 +32,31 @@ impl ReportThrottle {
         }
     }
 
-    pub fn offer(&mut self, number: u64, now: Instant) -> Offer {
+    pub fn offer(&mut self, news: T, now: Instant) -> Offer<T> {
         if self.pending.is_some() {
-            self.pending = Some(number);
+            self.pending = Some(news);
             return Offer::Held;
         }
         match self.last_sent {
             Some(sent) if now.duration_since(sent) < self.interval => {
-                self.pending = Some(number);
+                self.pending = Some(news);
                 Offer::HoldUntil(sent + self.interval)
             }
             _ => {
                 self.last_sent = Some(now);
-                Offer::SendNow(number)
+                Offer::SendNow(news)
             }
         }
     }
 
-    /// The armed flush fired: the held number, if any, is to be reported now.
-    pub fn flush(&mut self, now: Instant) -> Option<u64> {
-        let number = self.pending.take()?;
+    /// The armed flush fired: the held news, if any, is to be reported now.
+    pub fn flush(&mut self, now: Instant) -> Option<T> {
+        let news = self.pending.take()?;
         self.last_sent = Some(now);
-        Some(number)
+        Some(news)
     }
 
-    pub fn interval(&self) -> Duration {
-        self.interval
-    }
-
-    /// Forget a held number (after a reset, it is no longer news).
+    /// Forget held news (after a reset or a pause, it is news no more).
     pub fn discard(&mut self) {
         self.pending = None;
     }
@@ -74,13 +70,13 @@ mod tests {
 
     #[test]
     fn first_number_goes_out_at_once() {
-        let mut throttle = ReportThrottle::new(INTERVAL);
+        let mut throttle = ReportThrottle::<u64>::new(INTERVAL);
         assert_eq!(throttle.offer(0, Instant::now()), Offer::SendNow(0));
     }
 
     #[test]
     fn numbers_slower_than_the_interval_all_go_out() {
-        let mut throttle = ReportThrottle::new(INTERVAL);
+        let mut throttle = ReportThrottle::<u64>::new(INTERVAL);
         let start = Instant::now();
         for step in 0..5u32 {
             let now = start + INTERVAL * step;
@@ -93,7 +89,7 @@ mod tests {
 
     #[test]
     fn a_burst_is_coalesced_into_one_flush_carrying_the_newest() {
-        let mut throttle = ReportThrottle::new(INTERVAL);
+        let mut throttle = ReportThrottle::<u64>::new(INTERVAL);
         let start = Instant::now();
         assert_eq!(throttle.offer(0, start), Offer::SendNow(0));
         let soon = start + Duration::from_millis(1);
@@ -107,7 +103,7 @@ mod tests {
 
     #[test]
     fn after_a_flush_the_next_number_waits_a_full_interval() {
-        let mut throttle = ReportThrottle::new(INTERVAL);
+        let mut throttle = ReportThrottle::<u64>::new(INTERVAL);
         let start = Instant::now();
         throttle.offer(0, start);
         throttle.offer(1, start);
@@ -121,7 +117,7 @@ mod tests {
 
     #[test]
     fn discarded_number_is_not_flushed() {
-        let mut throttle = ReportThrottle::new(INTERVAL);
+        let mut throttle = ReportThrottle::<u64>::new(INTERVAL);
         let start = Instant::now();
         throttle.offer(0, start);
         throttle.offer(1, start);

@@ -1,25 +1,49 @@
-//! The parent side of the process backend: a Worker component whose thread starts the
-//! child, relays the App's commands as frames and the child's frames as reports.
+//! The parent side of the process backend: a Worker component whose long-lived thread
+//! starts the child, relays commands as frames and the child's frames as reports.
 //!
-//! It speaks exactly the thread worker's `WorkerInput`/`WorkerOutput`, so the App does
-//! not care where the counting happens. `Stopped` is sent only once the child is reaped.
+//! It speaks exactly the thread worker's `WorkerInput`/`WorkerOutput`, so the owner does
+//! not care where the work happens. `Stopped` is sent only once the child is reaped.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use relm4::gtk::glib;
 use relm4::{ComponentSender, Worker};
 
-use super::frame::{ChildPlan, Command, FrameError, FromChild, ToChild, PROTOCOL_VERSION};
+use super::frame::{ChildPlan, FrameError, FromChild, ToChild, PROTOCOL_VERSION};
 use super::spawn::{describe_exit, RunningChild};
-use crate::worker::{
-    AttachedSource, ExitSignal, Wakeup, WakeupKind, WorkerInit, WorkerInput, WorkerOutput,
-};
+use crate::worker::{ExitSignal, OwnedSource, WorkerInput, WorkerOutput};
 
 /// How long a new child may take to say Hello.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a child asked to stop may take before it is killed.
 const STOP_TIMEOUT: Duration = Duration::from_millis(200);
+
+pub struct ProxyInit {
+    pub program: PathBuf,
+    pub plan: ChildPlan,
+    pub exit: ExitSignal,
+}
+
+/// What the proxy hears: a command, or news of its child (only the proxy makes those).
+#[derive(Debug)]
+pub struct ProxyInput(Event);
+
+#[derive(Debug)]
+enum Event {
+    Command(WorkerInput),
+    /// Start the child, from the worker's own long-lived thread.
+    SpawnChild,
+    /// The child sent a frame, or its pipe ended or went bad.
+    ChildSaid(Result<FromChild, FrameError>),
+    /// The child missed a deadline (handshake, or stopping).
+    ChildDeadline,
+}
+
+impl From<WorkerInput> for ProxyInput {
+    fn from(input: WorkerInput) -> Self {
+        Self(Event::Command(input))
+    }
+}
 
 pub struct ChildProxy {
     program: PathBuf,
@@ -31,65 +55,53 @@ pub struct ChildProxy {
     done: bool,
     /// Why the child is being killed, when it is our doing.
     failure: Option<String>,
-    /// The last number the child reported (continues the count after a crash).
+    /// The last number the child reported: what Stopped carries when the child cannot
+    /// say it any more (None: the owner goes on from the last number it saw).
     last: Option<u64>,
-    deadline: Option<AttachedSource>,
+    deadline: Option<OwnedSource>,
     _exit: ExitSignal,
 }
 
 impl Worker for ChildProxy {
-    type Init = (WorkerInit, PathBuf, ExitSignal);
-    type Input = WorkerInput;
+    type Init = ProxyInit;
+    type Input = ProxyInput;
     type Output = WorkerOutput;
 
     /// Runs on the launching thread; the child is spawned from the worker's own thread.
-    fn init((init, program, exit): Self::Init, sender: ComponentSender<Self>) -> Self {
-        sender.input(WorkerInput::Wakeup(Wakeup(WakeupKind::SpawnChild)));
-        let plan = ChildPlan {
-            delay_nanos: duration_nanos(init.delay),
-            report_interval_nanos: duration_nanos(init.report_interval),
-            first_number: init.first_number,
-            running: init.running,
-            fault: init.fault,
-            job: init.job,
-        };
+    fn init(init: ProxyInit, sender: ComponentSender<Self>) -> Self {
+        sender.input(ProxyInput(Event::SpawnChild));
         Self {
-            program,
-            last: init.first_number.checked_sub(1),
-            plan,
+            program: init.program,
+            plan: init.plan,
             child: None,
             greeted: false,
             stopping: false,
             done: false,
             failure: None,
+            last: None,
             deadline: None,
-            _exit: exit,
+            _exit: init.exit,
         }
     }
 
-    fn update(&mut self, message: WorkerInput, sender: ComponentSender<Self>) {
+    fn update(&mut self, message: ProxyInput, sender: ComponentSender<Self>) {
         if self.done {
             return;
         }
-        match message {
-            WorkerInput::Start => self.command(Command::Start),
-            WorkerInput::Pause => self.command(Command::Pause),
-            WorkerInput::Reset => self.command(Command::Reset),
-            WorkerInput::Shutdown => self.stop(&sender),
-            WorkerInput::Wakeup(Wakeup(kind)) => match kind {
-                WakeupKind::SpawnChild => self.spawn(&sender),
-                WakeupKind::ChildSaid(Ok(frame)) => self.hear(frame, &sender),
-                WakeupKind::ChildSaid(Err(ending)) => self.child_ended(ending, &sender),
-                WakeupKind::ChildDeadline => {
-                    self.deadline = None;
-                    if !self.greeted && !self.stopping {
-                        self.fail("process did not answer");
-                    } else if let Some(child) = &mut self.child {
-                        child.kill();
-                    }
+        match message.0 {
+            Event::Command(WorkerInput::Shutdown) => self.stop(&sender),
+            Event::Command(command) => self.command(command),
+            Event::SpawnChild => self.spawn(&sender),
+            Event::ChildSaid(Ok(frame)) => self.hear(frame, &sender),
+            Event::ChildSaid(Err(ending)) => self.child_ended(ending, &sender),
+            Event::ChildDeadline => {
+                self.deadline = None;
+                if !self.greeted && !self.stopping {
+                    self.fail("process did not answer");
+                } else if let Some(child) = &mut self.child {
+                    child.kill();
                 }
-                WakeupKind::Tick | WakeupKind::FlushReport | WakeupKind::JobSlice => {}
-            },
+            }
         }
     }
 }
@@ -98,14 +110,13 @@ impl ChildProxy {
     fn spawn(&mut self, sender: &ComponentSender<Self>) {
         let frames = sender.clone();
         let spawned = RunningChild::spawn(&self.program, move |frame| {
-            frames.input(WorkerInput::Wakeup(Wakeup(WakeupKind::ChildSaid(frame))));
+            frames.input(ProxyInput(Event::ChildSaid(frame)));
         });
         let mut child = match spawned {
             Ok(child) => child,
             Err(error) => {
-                self.done = true;
                 let reason = format!("process could not start ({error})");
-                report(sender, WorkerOutput::Crashed { reason });
+                self.finish(sender, WorkerOutput::Crashed { reason });
                 return;
             }
         };
@@ -118,7 +129,7 @@ impl ChildProxy {
         self.arm_deadline(sender, HANDSHAKE_TIMEOUT);
     }
 
-    fn command(&mut self, command: Command) {
+    fn command(&mut self, command: WorkerInput) {
         if self.stopping {
             return;
         }
@@ -135,7 +146,7 @@ impl ChildProxy {
         self.stopping = true;
         match &mut self.child {
             Some(child) => {
-                let _ = child.send(&ToChild::Command(Command::Shutdown));
+                let _ = child.send(&ToChild::Command(WorkerInput::Shutdown));
                 self.arm_deadline(sender, STOP_TIMEOUT);
             }
             None => self.finish(sender, WorkerOutput::Stopped { last: self.last }),
@@ -195,7 +206,8 @@ impl ChildProxy {
     fn child_ended(&mut self, ending: FrameError, sender: &ComponentSender<Self>) {
         self.deadline = None;
         let status = self.child.take().map(RunningChild::reap);
-        if self.stopping && self.failure.is_none() {
+        if self.stopping {
+            // Asked to stop, and nothing runs now, however the child went.
             self.finish(sender, WorkerOutput::Stopped { last: self.last });
             return;
         }
@@ -205,12 +217,7 @@ impl ChildProxy {
             (None, FrameError::Closed, _) => "process ended".to_owned(),
             (None, garbled, _) => format!("process sent garbage ({garbled})"),
         };
-        if self.stopping {
-            // It was being stopped anyway: the App wanted Stopped, and nothing runs now.
-            self.finish(sender, WorkerOutput::Stopped { last: self.last });
-        } else {
-            self.finish(sender, WorkerOutput::Crashed { reason });
-        }
+        self.finish(sender, WorkerOutput::Crashed { reason });
     }
 
     fn finish(&mut self, sender: &ComponentSender<Self>, output: WorkerOutput) {
@@ -220,19 +227,13 @@ impl ChildProxy {
 
     fn arm_deadline(&mut self, sender: &ComponentSender<Self>, after: Duration) {
         let sender = sender.clone();
-        let source = glib::timeout_source_new(after, None, glib::Priority::DEFAULT, move || {
-            sender.input(WorkerInput::Wakeup(Wakeup(WakeupKind::ChildDeadline)));
-            glib::ControlFlow::Break
-        });
-        self.deadline = Some(AttachedSource::attach(source));
+        self.deadline = Some(OwnedSource::once(after, move || {
+            sender.input(ProxyInput(Event::ChildDeadline));
+        }));
     }
 }
 
-fn duration_nanos(duration: Duration) -> u64 {
-    u64::try_from(duration.as_nanos()).unwrap_or(u64::MAX)
-}
-
-/// Sends a report; if nobody listens any more (the App is gone), there is nobody to tell.
+/// Sends a report; if nobody listens any more (the owner is gone), there is nobody to tell.
 fn report(sender: &ComponentSender<ChildProxy>, output: WorkerOutput) {
     let _ = sender.output(output);
 }

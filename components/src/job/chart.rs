@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use relm4::gtk::{self, cairo, prelude::*};
 
-use crate::responsiveness::{History, WINDOW};
+use super::history::{History, WINDOW};
 
 const LATENESS_COLOR: (f64, f64, f64) = (0.21, 0.52, 0.89);
 const RATE_COLOR: (f64, f64, f64) = (0.18, 0.76, 0.49);
@@ -39,32 +39,30 @@ fn draw(
     let end = latest.at.as_secs_f64();
     let window = WINDOW.as_secs_f64();
     let x = |at: f64| width * (1.0 - (end - at) / window);
-    let lateness_ms =
-        |sample: &crate::responsiveness::Sample| sample.lateness.as_secs_f64() * 1000.0;
+    let lateness_ms = |sample: &super::history::Sample| sample.lateness.as_secs_f64() * 1000.0;
     let top_lateness = history.samples().map(lateness_ms).fold(10.0, f64::max);
     let top_rate = history
         .samples()
         .map(|sample| sample.rate)
         .fold(1.0, f64::max);
 
-    let line = |color: (f64, f64, f64),
-                value: &dyn Fn(&crate::responsiveness::Sample) -> f64,
-                top: f64| {
-        context.set_source_rgb(color.0, color.1, color.2);
-        context.set_line_width(1.5);
-        for (index, sample) in history.samples().enumerate() {
-            let point = (
-                x(sample.at.as_secs_f64()),
-                height - 4.0 - (height - 20.0) * value(sample) / top,
-            );
-            if index == 0 {
-                context.move_to(point.0, point.1);
-            } else {
-                context.line_to(point.0, point.1);
+    let line =
+        |color: (f64, f64, f64), value: &dyn Fn(&super::history::Sample) -> f64, top: f64| {
+            context.set_source_rgb(color.0, color.1, color.2);
+            context.set_line_width(1.5);
+            for (index, sample) in history.samples().enumerate() {
+                let point = (
+                    x(sample.at.as_secs_f64()),
+                    height - 4.0 - (height - 20.0) * value(sample) / top,
+                );
+                if index == 0 {
+                    context.move_to(point.0, point.1);
+                } else {
+                    context.line_to(point.0, point.1);
+                }
             }
-        }
-        context.stroke()
-    };
+            context.stroke()
+        };
     line(RATE_COLOR, &|sample| sample.rate, top_rate)?;
     line(LATENESS_COLOR, &lateness_ms, top_lateness)?;
 

@@ -6,19 +6,10 @@
 
 use std::ops::Range;
 
+use crate::worker::Progress;
+
 /// Odd numbers per segment: 256 KiB of sieve, which covers 2^19 integers.
 const SEGMENT_ODDS: u64 = 1 << 18;
-
-/// How far a count has come.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Progress {
-    /// Numbers of the range sieved so far.
-    pub done: u64,
-    /// Numbers in the range.
-    pub total: u64,
-    /// Primes found so far.
-    pub primes: u64,
-}
 
 /// A count of the primes p with `start <= p < end`, advanced one segment at a time.
 pub struct PrimeCount {
@@ -94,7 +85,7 @@ impl PrimeCount {
         Progress {
             done,
             total,
-            primes: self.found,
+            found: self.found,
         }
     }
 
@@ -198,7 +189,7 @@ mod tests {
         let end = 1_000_000_000_000;
         let mut count = PrimeCount::new(end - 1000..end);
         assert!(!count.step(), "a 1000-number range is one segment");
-        assert_eq!(count.progress().primes, naive(end - 1000..end));
+        assert_eq!(count.progress().found, naive(end - 1000..end));
     }
 
     #[test]
@@ -208,12 +199,12 @@ mod tests {
         assert_eq!(before.done, 0);
         while count.step() {
             let now = count.progress();
-            assert!(now.done > before.done && now.primes >= before.primes);
+            assert!(now.done > before.done && now.found >= before.found);
             before = now;
         }
         let last = count.progress();
         assert_eq!((last.done, last.total), (5_000_000, 5_000_000));
-        assert_eq!(last.primes, 348_513);
+        assert_eq!(last.found, 348_513);
     }
 
     #[test]

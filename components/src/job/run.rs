@@ -1,17 +1,18 @@
 //! A heavy job in progress: the primes below N, cut into parts, one worker per part
 //! (threads or child processes), their reports combined into one `JobState`.
 //!
-//! Used alike by the window and by `offload headless`; it owns its workers' whole life.
+//! Used alike by the window, `offload headless` and the bench; it owns its workers'
+//! whole life.
 
 use std::time::{Duration, Instant};
 
-use crate::job_state::JobState;
-use crate::jobs::primes;
-use crate::worker::{JobSpec, Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
+use super::sieve;
+use super::state::JobState;
+use crate::backend::{Placement, WorkerInit, WorkerKind, WorkerRun};
+use crate::worker::{WorkerInput, WorkerOutput};
 
 /// Progress reports per part and second, at most: enough for a smooth bar.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
-const JOIN_TIMEOUT: Duration = Duration::from_millis(100);
 
 /// One worker per core, unless told otherwise.
 pub fn default_parts() -> usize {
@@ -34,20 +35,20 @@ impl JobRun {
         receiver: &relm4::Sender<X>,
         transform: impl Fn(usize, WorkerOutput) -> X + Clone + 'static,
     ) -> Self {
-        let ranges = primes::split(0..upto, parts);
+        let ranges = sieve::split(0..upto, parts);
         let state = JobState::new(upto, ranges.iter().map(|range| range.end - range.start));
         let workers = ranges
             .into_iter()
             .enumerate()
             .map(|(part, range)| {
-                let spec = JobSpec {
+                let kind = WorkerKind::PrimesPart {
                     start: range.start,
                     end: range.end,
                 };
                 let transform = transform.clone();
                 Some(WorkerRun::launch(
-                    placement.clone(),
-                    WorkerInit::for_job(spec, PROGRESS_INTERVAL),
+                    placement,
+                    WorkerInit::running(kind, PROGRESS_INTERVAL),
                     receiver,
                     move |output| transform(part, output),
                 ))
@@ -73,9 +74,9 @@ impl JobRun {
                 self.state.update(part, progress, elapsed);
                 self.stop_part(part);
             }
-            WorkerOutput::Stopped { .. } => self.join_part(part),
+            WorkerOutput::Stopped { .. } => self.retire_part(part),
             WorkerOutput::Crashed { reason } => {
-                self.join_part(part);
+                self.retire_part(part);
                 self.state.fail(&reason);
                 self.stop_all();
             }
@@ -123,9 +124,9 @@ impl JobRun {
         }
     }
 
-    fn join_part(&mut self, part: usize) {
+    fn retire_part(&mut self, part: usize) {
         if let Some(worker) = self.workers.get_mut(part).and_then(Option::take) {
-            worker.join(JOIN_TIMEOUT);
+            worker.retire();
         }
     }
 }

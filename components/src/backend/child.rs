@@ -1,21 +1,25 @@
 //! The child side of the process backend: `offload worker`, started by the proxy.
 //!
-//! It runs the very same `CounterWorker` as the thread backend, reading commands from
-//! stdin and writing that worker's (already coalesced) reports to stdout as frames.
-//! The end of stdin means the parent is gone: the child then stops like on Shutdown.
+//! It runs the kind of worker it is told, on a thread worker exactly as the thread
+//! backend would, reading commands from stdin and writing that worker's (already
+//! coalesced) reports to stdout as frames. The end of stdin means the parent is gone:
+//! the child then stops like on Shutdown.
 
 use std::io::{Read, Write};
 use std::thread;
-use std::time::Duration;
 
 use relm4::gtk::glib;
 
-use super::frame::{self, ChildPlan, Command, FrameError, FromChild, ToChild, PROTOCOL_VERSION};
+use super::frame::{self, ChildPlan, FrameError, FromChild, ToChild, PROTOCOL_VERSION};
+use super::kind::MakeTask;
+use super::run::{CommandSender, Placement, WorkerInit, WorkerRun};
 use crate::fault::{self, FaultKind};
 use crate::settings::Backend;
-use crate::worker::{Placement, WorkerInit, WorkerInput, WorkerOutput, WorkerRun};
+use crate::worker::{WorkerInput, WorkerOutput};
 
-const JOIN_TIMEOUT: Duration = Duration::from_millis(500);
+/// What the process table shows as the child's name (top, System Monitor, `pgrep`); the
+/// kernel keeps 15 bytes of it.
+const PROCESS_NAME: &std::ffi::CStr = c"offload-worker";
 /// The exit status of a child whose worker thread panicked, as for a panicking program.
 const CRASHED_STATUS: i32 = 101;
 
@@ -31,29 +35,33 @@ pub enum ChildError {
     WorkerHung,
 }
 
-/// Serves one parent until it says Shutdown or goes away.
+/// Serves one parent until it says Shutdown or goes away; `make_task` makes what the
+/// parent's `WorkerKind` asks for.
 pub fn serve(
     mut commands: impl Read + Send + 'static,
     mut reports: impl Write + 'static,
+    make_task: MakeTask,
 ) -> Result<(), ChildError> {
+    name_this_process();
     let plan = handshake(&mut commands, &mut reports)?;
     let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<WorkerOutput>();
+    let ChildPlan {
+        kind,
+        report_interval,
+        running,
+        fault,
+    } = plan;
     let worker = WorkerRun::launch(
-        Placement::Thread,
+        &Placement::for_backend(Backend::Thread, make_task),
         WorkerInit {
-            delay: Duration::from_nanos(plan.delay_nanos),
-            report_interval: Duration::from_nanos(plan.report_interval_nanos),
-            first_number: plan.first_number,
-            limit: None,
+            kind,
+            report_interval,
+            running,
             echo: None,
-            running: plan.running,
             // Faults of the worker's own code happen there; faults of the whole
             // process happen below, in the relay.
-            fault: plan
-                .fault
-                .filter(|fault| fault.kind.survivable_on(Backend::Thread)),
-            job: plan.job,
+            fault: fault.filter(|fault| fault.kind.survivable_on(Backend::Thread)),
         },
         &sender,
         |output| output,
@@ -62,10 +70,7 @@ pub fn serve(
 
     let quit = main_loop.clone();
     let shutdown = worker.sender();
-    let fault = plan
-        .fault
-        .filter(|fault| !fault.kind.survivable_on(Backend::Thread))
-        .map(|fault| fault.for_count_from(plan.first_number));
+    let fault = fault.filter(|fault| !fault.kind.survivable_on(Backend::Thread));
     glib::MainContext::default().spawn_local(async move {
         while let Some(output) = receiver.recv().await {
             if let (Some(strike), WorkerOutput::Counted(number)) = (fault, &output) {
@@ -91,10 +96,20 @@ pub fn serve(
     });
     main_loop.run();
 
-    if worker.join(JOIN_TIMEOUT) {
+    if worker.retire() {
         Ok(())
     } else {
         Err(ChildError::WorkerHung)
+    }
+}
+
+/// Names the process (its first thread) so that it shows as Offload's worker, not as
+/// `exe`, the name of the `/proc/self/exe` link it was started from.
+fn name_this_process() {
+    // SAFETY: PR_SET_NAME reads a NUL-terminated string of at most 16 bytes, which
+    // PROCESS_NAME is; the kernel copies it and keeps no pointer.
+    unsafe {
+        libc::prctl(libc::PR_SET_NAME, PROCESS_NAME.as_ptr());
     }
 }
 
@@ -125,20 +140,17 @@ fn handshake(commands: &mut impl Read, reports: &mut impl Write) -> Result<Child
     }
 }
 
-/// Forwards commands from stdin on a thread of its own; the end of stdin, or anything
-/// that is not a command, stops the worker. The thread ends with the process.
-fn relay_commands(mut commands: impl Read + Send + 'static, worker: relm4::Sender<WorkerInput>) {
+/// Forwards commands from stdin on a thread of its own; Shutdown, the end of stdin, or
+/// anything that is not a command stops the worker. The thread ends with the process.
+fn relay_commands(mut commands: impl Read + Send + 'static, worker: CommandSender) {
     let relay = move || loop {
-        let input = match frame::read_frame::<ToChild>(&mut commands) {
-            Ok(ToChild::Command(Command::Start)) => WorkerInput::Start,
-            Ok(ToChild::Command(Command::Pause)) => WorkerInput::Pause,
-            Ok(ToChild::Command(Command::Reset)) => WorkerInput::Reset,
+        match frame::read_frame::<ToChild>(&mut commands) {
+            Ok(ToChild::Command(input)) if input != WorkerInput::Shutdown => worker.emit(input),
             Ok(_) | Err(_) => {
                 worker.emit(WorkerInput::Shutdown);
                 return;
             }
-        };
-        worker.emit(input);
+        }
     };
     let spawned = thread::Builder::new()
         .name("parent-commands".into())

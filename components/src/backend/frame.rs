@@ -6,14 +6,19 @@
 //! protocol version than its own refuses to go on. Decoding never panics.
 
 use std::io::{self, Read, Write};
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncRead, AsyncReadExt};
 
-use crate::worker::WorkerOutput;
+use super::kind::WorkerKind;
+use crate::fault::Strike;
+use crate::worker::{WorkerInput, WorkerOutput};
 
-/// Bumped whenever a message below changes shape.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// Bumped whenever a message below (or a type it carries) changes shape; the test
+/// `every_message_has_the_bytes_of_this_protocol_version` fails until it is.
+pub const PROTOCOL_VERSION: u32 = 2;
 /// No message comes near this; anything longer is a broken or hostile peer.
 pub const MAX_FRAME_LEN: u32 = 4096;
 const LENGTH_PREFIX: usize = 4;
@@ -24,28 +29,18 @@ pub enum ToChild {
     Hello {
         protocol: u32,
     },
-    /// How to count; sent once, right after `Hello`.
+    /// What to do; sent once, right after `Hello`.
     Begin(ChildPlan),
-    Command(Command),
+    Command(WorkerInput),
 }
 
 /// What the child's worker is to do, as the thread backend's `WorkerInit` would say.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChildPlan {
-    pub delay_nanos: u64,
-    pub report_interval_nanos: u64,
-    pub first_number: u64,
+    pub kind: WorkerKind,
+    pub report_interval: Duration,
     pub running: bool,
-    pub fault: Option<crate::fault::FaultPlan>,
-    pub job: Option<crate::worker::JobSpec>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Command {
-    Start,
-    Pause,
-    Reset,
-    Shutdown,
+    pub fault: Option<Strike>,
 }
 
 /// Child to parent.
@@ -105,6 +100,24 @@ pub fn read_frame<T: DeserializeOwned>(reader: &mut impl Read) -> Result<T, Fram
     decode_body(&body)
 }
 
+/// `read_frame` for a pipe read without blocking a thread.
+pub async fn read_frame_async<T: DeserializeOwned>(
+    reader: &mut (impl AsyncRead + Unpin),
+) -> Result<T, FrameError> {
+    let mut prefix = [0u8; LENGTH_PREFIX];
+    match read_full_async(reader, &mut prefix).await? {
+        0 => return Err(FrameError::Closed),
+        LENGTH_PREFIX => {}
+        _ => return Err(FrameError::Truncated),
+    }
+    let length = checked_length(prefix)?;
+    let mut body = vec![0u8; length];
+    if read_full_async(reader, &mut body).await? != length {
+        return Err(FrameError::Truncated);
+    }
+    decode_body(&body)
+}
+
 /// Decodes the first frame in `bytes`; returns it and how many bytes it took.
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<(T, usize), FrameError> {
     let Some((prefix, rest)) = bytes.split_first_chunk::<LENGTH_PREFIX>() else {
@@ -155,10 +168,27 @@ fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
+async fn read_full_async(
+    reader: &mut (impl AsyncRead + Unpin),
+    buffer: &mut [u8],
+) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match reader.read(&mut buffer[filled..]).await {
+            Ok(0) => break,
+            Ok(count) => filled += count,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(filled)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobs::primes::Progress;
+    use crate::fault::FaultKind;
+    use crate::worker::Progress;
     use proptest::prelude::*;
 
     fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(message: T) {
@@ -170,61 +200,114 @@ mod tests {
         assert_eq!(read, message);
     }
 
-    #[test]
-    fn every_message_survives_a_round_trip() {
-        round_trip(ToChild::Hello {
-            protocol: PROTOCOL_VERSION,
-        });
-        round_trip(ToChild::Begin(ChildPlan {
-            delay_nanos: 1_000_000_000,
-            report_interval_nanos: 50_000_000,
-            first_number: 41,
-            running: true,
-            fault: None,
-            job: Some(crate::worker::JobSpec {
-                start: 0,
-                end: 1000,
+    /// One of every message the parent sends, every variant of what they carry included.
+    fn to_child_messages() -> Vec<ToChild> {
+        let mut messages = vec![
+            ToChild::Hello { protocol: 2 },
+            ToChild::Begin(ChildPlan {
+                kind: WorkerKind::Counter {
+                    delay: Duration::from_millis(1500),
+                    first_number: 41,
+                    limit: Some(3),
+                },
+                report_interval: Duration::from_millis(50),
+                running: true,
+                fault: Some(Strike {
+                    kind: FaultKind::Garbage,
+                    at: 7,
+                }),
             }),
-        }));
-        for command in [
-            Command::Start,
-            Command::Pause,
-            Command::Reset,
-            Command::Shutdown,
-        ] {
-            round_trip(ToChild::Command(command));
-        }
-        round_trip(FromChild::Hello {
-            protocol: PROTOCOL_VERSION,
-        });
-        for output in [
-            WorkerOutput::Counted(u64::MAX),
+            ToChild::Begin(ChildPlan {
+                kind: WorkerKind::PrimesPart { start: 5, end: 300 },
+                report_interval: Duration::ZERO,
+                running: false,
+                fault: None,
+            }),
+        ];
+        let inputs = [
+            WorkerInput::Start,
+            WorkerInput::Pause,
+            WorkerInput::Reset,
+            WorkerInput::Shutdown,
+        ];
+        messages.extend(inputs.map(ToChild::Command));
+        messages
+    }
+
+    /// One of every message the child sends, every report included.
+    fn from_child_messages() -> Vec<FromChild> {
+        let progress = Progress {
+            done: 1,
+            total: 2,
+            found: 3,
+        };
+        let reports = [
+            WorkerOutput::Counted(300),
             WorkerOutput::Cleared,
             WorkerOutput::Paused { last: None },
             WorkerOutput::Finished { last: Some(3) },
             WorkerOutput::Stopped { last: Some(0) },
+            WorkerOutput::JobProgress(progress),
+            WorkerOutput::JobDone(progress),
             WorkerOutput::Crashed {
                 reason: "boom".into(),
             },
-            WorkerOutput::JobProgress(Progress {
-                done: 1,
-                total: 2,
-                primes: 0,
-            }),
-            WorkerOutput::JobDone(Progress {
-                done: 2,
-                total: 2,
-                primes: 1,
-            }),
-        ] {
-            round_trip(FromChild::Report(output));
-        }
+        ];
+        let mut messages = vec![FromChild::Hello { protocol: 2 }];
+        messages.extend(reports.map(FromChild::Report));
+        messages
     }
 
     #[test]
-    fn hello_has_the_bytes_the_wrong_protocol_fixture_sends() {
-        let frame = encode(&FromChild::Hello { protocol: 2 }).expect("encodes");
-        assert_eq!(frame, [2, 0, 0, 0, 0, 2]);
+    fn every_message_survives_a_round_trip() {
+        to_child_messages().into_iter().for_each(round_trip);
+        from_child_messages().into_iter().for_each(round_trip);
+    }
+
+    /// The exact bytes of protocol 2. A change here is a change of protocol: bump
+    /// `PROTOCOL_VERSION`, update these bytes and docs/frame-protocol.md together.
+    #[test]
+    fn every_message_has_the_bytes_of_this_protocol_version() {
+        assert_eq!(PROTOCOL_VERSION, 2, "update the pinned bytes below too");
+        let to_child: &[&[u8]] = &[
+            &[2, 0, 0, 0, 0, 2],
+            // Begin, Counter: delay 1.5 s as (secs, nanos) varints, first 41, limit Some(3),
+            // report interval (0, 50 000 000), running, fault Some(Garbage at 7).
+            &[
+                20, 0, 0, 0, 1, 0, 1, 128, 202, 181, 238, 1, 41, 1, 3, 0, 128, 225, 235, 23, 1, 1,
+                4, 7,
+            ],
+            // Begin, PrimesPart 5..300, report interval zero, not running, no fault.
+            &[9, 0, 0, 0, 1, 1, 5, 172, 2, 0, 0, 0, 0],
+            &[2, 0, 0, 0, 2, 0],
+            &[2, 0, 0, 0, 2, 1],
+            &[2, 0, 0, 0, 2, 2],
+            &[2, 0, 0, 0, 2, 3],
+        ];
+        let from_child: &[&[u8]] = &[
+            &[2, 0, 0, 0, 0, 2],
+            &[4, 0, 0, 0, 1, 0, 172, 2],
+            &[2, 0, 0, 0, 1, 1],
+            &[3, 0, 0, 0, 1, 2, 0],
+            &[4, 0, 0, 0, 1, 3, 1, 3],
+            &[4, 0, 0, 0, 1, 4, 1, 0],
+            &[5, 0, 0, 0, 1, 5, 1, 2, 3],
+            &[5, 0, 0, 0, 1, 6, 1, 2, 3],
+            &[7, 0, 0, 0, 1, 7, 4, 98, 111, 111, 109],
+        ];
+        assert_eq!(frames(&to_child_messages()), to_child, "parent to child");
+        assert_eq!(
+            frames(&from_child_messages()),
+            from_child,
+            "child to parent"
+        );
+    }
+
+    fn frames<T: Serialize>(messages: &[T]) -> Vec<Vec<u8>> {
+        messages
+            .iter()
+            .map(|message| encode(message).expect("encodes"))
+            .collect()
     }
 
     #[test]

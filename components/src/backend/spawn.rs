@@ -1,18 +1,22 @@
 //! Starting the worker child: the exact executable, no shell, an empty environment, and
-//! a parent-death signal so that it cannot outlive us.
+//! a parent-death signal so that it cannot outlive us. Its reports are read by a task on
+//! Relm4's tokio runtime, so a child costs its parent no thread beyond the proxy's.
 
 use std::io;
+use std::os::fd::OwnedFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ExitStatus, Stdio};
-use std::thread::{self, JoinHandle};
+
+use tokio::net::unix::pipe;
+use tokio::task::JoinHandle;
 
 use super::frame::{self, FrameError, FromChild, ToChild};
 
 /// The hidden subcommand a child is started with.
 pub const CHILD_SUBCOMMAND: &str = "worker";
 
-/// A running child, its command pipe, and the thread reading its reports.
+/// A running child, its command pipe, and the task reading its reports.
 pub struct RunningChild {
     process: Child,
     commands: ChildStdin,
@@ -21,7 +25,7 @@ pub struct RunningChild {
 
 impl RunningChild {
     /// Starts `program worker`; every frame the child sends, and finally the reason its
-    /// pipe ended, goes to `on_frame`, called on a reader thread.
+    /// pipe ended, goes to `on_frame`, called from a task on Relm4's tokio runtime.
     ///
     /// Must be called from a thread that lives as long as the child should: the kernel
     /// sends the parent-death signal when the *spawning thread* exits.
@@ -56,29 +60,26 @@ impl RunningChild {
         }
         let mut process = command.spawn()?;
         let commands = process.stdin.take().expect("stdin was piped");
-        let mut reports = process.stdout.take().expect("stdout was piped");
-        let reader = thread::Builder::new()
-            .name("child-reports".into())
-            .spawn(move || loop {
-                let frame = frame::read_frame::<FromChild>(&mut reports);
+        let reports = OwnedFd::from(process.stdout.take().expect("stdout was piped"));
+        let reader = relm4::spawn(async move {
+            let mut reports = match pipe::Receiver::from_owned_fd(reports) {
+                Ok(reports) => reports,
+                Err(error) => return on_frame(Err(FrameError::Io(error))),
+            };
+            loop {
+                let frame = frame::read_frame_async::<FromChild>(&mut reports).await;
                 let ended = frame.is_err();
                 on_frame(frame);
                 if ended {
                     break;
                 }
-            });
-        match reader {
-            Ok(reader) => Ok(Self {
-                process,
-                commands,
-                reader: Some(reader),
-            }),
-            Err(error) => {
-                let _ = process.kill();
-                let _ = process.wait();
-                Err(error)
             }
-        }
+        });
+        Ok(Self {
+            process,
+            commands,
+            reader: Some(reader),
+        })
     }
 
     pub fn send(&mut self, message: &ToChild) -> Result<(), FrameError> {
@@ -90,18 +91,21 @@ impl RunningChild {
         let _ = self.process.kill();
     }
 
-    /// Kills the child if it still runs, waits for it, and joins the reader thread.
+    /// Kills the child if it still runs, waits for it, and stops reading its reports.
     /// Returns how the child ended.
     pub fn reap(mut self) -> io::Result<ExitStatus> {
         // A child that closed its pipe is exiting or broken; either way it is done.
         // SIGKILL cannot change the status of a child that is already exiting.
         self.kill();
         let status = self.process.wait();
-        if let Some(reader) = self.reader.take() {
-            // The pipe is closed once the child is dead, so the reader is ending.
-            let _ = reader.join();
-        }
+        self.stop_reading();
         status
+    }
+
+    fn stop_reading(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            reader.abort();
+        }
     }
 }
 
@@ -110,9 +114,7 @@ impl Drop for RunningChild {
         if self.reader.is_some() {
             self.kill();
             let _ = self.process.wait();
-            if let Some(reader) = self.reader.take() {
-                let _ = reader.join();
-            }
+            self.stop_reading();
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::jobs::primes::Progress;
+use crate::worker::Progress;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobOutcome {
@@ -87,7 +87,7 @@ impl JobState {
     }
 
     pub fn primes(&self) -> u64 {
-        self.parts.iter().map(|part| part.primes).sum()
+        self.parts.iter().map(|part| part.found).sum()
     }
 
     /// From 0.0 to 1.0.
@@ -174,12 +174,8 @@ fn clock(duration: Duration) -> String {
 mod tests {
     use super::*;
 
-    fn progress(done: u64, total: u64, primes: u64) -> Progress {
-        Progress {
-            done,
-            total,
-            primes,
-        }
+    fn progress(done: u64, total: u64, found: u64) -> Progress {
+        Progress { done, total, found }
     }
 
     #[test]

@@ -1,0 +1,328 @@
+//! The counting worker's life, seen from the window: launching it, pausing and
+//! resuming, switching backend, restarting after a crash, and closing the window.
+//!
+//! Each state of `CounterLife` owns the worker and the timer it waits with, so leaving
+//! a state removes its timer; every worker that stopped is retired through one path.
+
+use std::mem;
+use std::time::Duration;
+
+use relm4::adw::prelude::*;
+use relm4::{adw, ComponentController, ComponentSender};
+
+use super::{App, AppEvent, Event, Phase};
+use crate::backend::{WorkerInit, WorkerKind, WorkerRun};
+use crate::job::JobPanelInput;
+use crate::stored::WindowState;
+use crate::worker::{OwnedSource, WorkerInput, WorkerOutput};
+
+/// The shortest time between two `Counted` reports, whatever the GUI delay: a worker
+/// reports at most 20 numbers a second, or once per GUI delay if that is longer.
+const FASTEST_REPORTS: Duration = Duration::from_millis(50);
+/// How long a closing window, or a backend switch, waits for the worker's `Stopped`.
+const SHUTDOWN_FALLBACK: Duration = Duration::from_millis(500);
+/// Restart delays after crashes in a row: 0.1 s, 0.2 s, 0.4 s, ... at most 5 s.
+const FIRST_RESTART_DELAY: Duration = Duration::from_millis(100);
+const LONGEST_RESTART_DELAY: Duration = Duration::from_secs(5);
+
+/// Where the counting worker is in its life.
+pub(super) enum CounterLife {
+    /// Counting (or paused).
+    Live(WorkerRun),
+    /// Asked to stop for a backend switch; its successor starts when it has stopped.
+    Switching {
+        worker: WorkerRun,
+        _fallback: OwnedSource,
+    },
+    /// Crashed and retired; a new worker starts when the back-off is over.
+    Restarting { _timer: OwnedSource },
+    /// Asked to stop for good: the window closes.
+    Stopping {
+        worker: WorkerRun,
+        _fallback: OwnedSource,
+    },
+    /// Gone for good; `joined` says whether its thread ended in time.
+    Retired { joined: bool },
+}
+
+impl App {
+    pub(super) fn can_switch(&self) -> bool {
+        self.phase == Phase::Open && !matches!(self.counter, CounterLife::Switching { .. })
+    }
+
+    fn live_worker(&self) -> Option<&WorkerRun> {
+        match &self.counter {
+            CounterLife::Live(worker) => Some(worker),
+            _ => None,
+        }
+    }
+
+    pub(super) fn launch_counter(
+        &mut self,
+        first_number: u64,
+        sender: &ComponentSender<Self>,
+    ) -> WorkerRun {
+        self.generation += 1;
+        let generation = self.generation;
+        let init = WorkerInit {
+            kind: WorkerKind::Counter {
+                delay: self.settings.worker_delay.duration(),
+                first_number,
+                limit: None,
+            },
+            report_interval: self.settings.gui_delay.duration().min(FASTEST_REPORTS),
+            running: self.label.running(),
+            echo: None,
+            fault: self
+                .faults
+                .pop_front()
+                .map(|plan| plan.for_count_from(first_number)),
+        };
+        let worker = WorkerRun::launch(
+            &self.placement(),
+            init,
+            sender.command_sender(),
+            move |output| AppEvent(Event::Counter { generation, output }),
+        );
+        self.label.set_backend(self.settings.backend);
+        worker
+    }
+
+    /// The number after the newest one reported: where a new worker continues.
+    fn next_number(&self) -> u64 {
+        self.label
+            .newest()
+            .map_or(0, |number| number.saturating_add(1))
+    }
+
+    pub(super) fn start_refreshing(&mut self, sender: &ComponentSender<Self>) {
+        if self.refresh.is_none() {
+            let sender = sender.command_sender().clone();
+            let period = self.settings.gui_delay.duration();
+            self.refresh = Some(OwnedSource::every(period, move || {
+                sender.emit(AppEvent(Event::Refresh));
+            }));
+        }
+    }
+
+    pub(super) fn set_running(&mut self, running: bool, sender: &ComponentSender<Self>) {
+        self.job_panel.emit(JobPanelInput::SetRunning(running));
+        let command = if running {
+            self.label.start();
+            self.start_refreshing(sender);
+            WorkerInput::Start
+        } else {
+            self.label.pause();
+            self.refresh = None;
+            WorkerInput::Pause
+        };
+        if let Some(worker) = self.live_worker() {
+            worker.emit(command);
+        }
+    }
+
+    pub(super) fn reset(&self) {
+        if let Some(worker) = self.live_worker() {
+            worker.emit(WorkerInput::Reset);
+        }
+    }
+
+    pub(super) fn switch_backend(
+        &mut self,
+        backend: crate::settings::Backend,
+        sender: &ComponentSender<Self>,
+    ) {
+        if backend == self.settings.backend || !self.can_switch() {
+            return;
+        }
+        self.settings.backend = backend;
+        self.job_panel
+            .emit(JobPanelInput::SetPlacement(self.placement()));
+        // While a restart is pending there is no worker: the restart uses the new backend.
+        if let CounterLife::Live(worker) = self.take_counter() {
+            worker.emit(WorkerInput::Shutdown);
+            self.counter = CounterLife::Switching {
+                worker,
+                _fallback: stop_fallback(sender),
+            };
+        }
+    }
+
+    pub(super) fn restart(&mut self, sender: &ComponentSender<Self>) {
+        if self.phase == Phase::Open && matches!(self.counter, CounterLife::Restarting { .. }) {
+            self.counter = CounterLife::Live(self.launch_counter(self.next_number(), sender));
+        }
+    }
+
+    pub(super) fn begin_close(
+        &mut self,
+        window: &adw::ApplicationWindow,
+        sender: &ComponentSender<Self>,
+    ) {
+        if self.phase != Phase::Open {
+            return;
+        }
+        self.phase = Phase::Closing;
+        let (width, height) = window.default_size();
+        self.stored.save_window(WindowState {
+            width,
+            height,
+            maximized: window.is_maximized(),
+        });
+        window.set_visible(false);
+        self.refresh = None;
+        self.close_after = None;
+        self.job_panel.emit(JobPanelInput::Shutdown);
+        self.counter = match self.take_counter() {
+            CounterLife::Live(worker) => {
+                worker.emit(WorkerInput::Shutdown);
+                CounterLife::Stopping {
+                    worker,
+                    _fallback: stop_fallback(sender),
+                }
+            }
+            // Shutdown was sent already: keep waiting for the same answer.
+            CounterLife::Switching { worker, _fallback } => {
+                CounterLife::Stopping { worker, _fallback }
+            }
+            stopping @ CounterLife::Stopping { .. } => stopping,
+            CounterLife::Restarting { .. } => CounterLife::Retired { joined: true },
+            retired @ CounterLife::Retired { .. } => retired,
+        };
+        self.maybe_finish_close();
+    }
+
+    /// Closing ends once the counting worker is retired and the job panel shut down.
+    pub(super) fn maybe_finish_close(&mut self) {
+        if let (Phase::Closing, CounterLife::Retired { joined }, true) =
+            (self.phase, &self.counter, self.job_panel_shut_down)
+        {
+            self.finish_close(*joined);
+        }
+    }
+
+    fn finish_close(&mut self, worker_joined: bool) {
+        if !worker_joined {
+            eprintln!("offload: the worker did not stop in time; quitting without it");
+        }
+        self.phase = Phase::Closed { worker_joined };
+        relm4::main_application().quit();
+    }
+
+    pub(super) fn on_counter(&mut self, output: WorkerOutput, sender: &ComponentSender<Self>) {
+        match output {
+            WorkerOutput::Counted(number) => {
+                self.crashes_in_a_row = 0;
+                self.label.receive(number);
+            }
+            WorkerOutput::Cleared => self.label.clear(),
+            WorkerOutput::Paused { last } => self.label.confirm_paused(last),
+            WorkerOutput::Finished { last } => {
+                self.label.finished(last);
+                self.refresh = None;
+            }
+            WorkerOutput::Stopped { last } => {
+                self.label.receive_last(last);
+                self.on_stopped(last, sender);
+            }
+            WorkerOutput::Crashed { reason } => self.on_crash(&reason, sender),
+            // The counting worker runs no job.
+            WorkerOutput::JobProgress(_) | WorkerOutput::JobDone(_) => {}
+        }
+    }
+
+    fn on_stopped(&mut self, last: Option<u64>, sender: &ComponentSender<Self>) {
+        self.counter = match self.take_counter() {
+            CounterLife::Switching { worker, .. } => {
+                worker.retire();
+                let first = last.map_or_else(|| self.next_number(), |n| n.saturating_add(1));
+                CounterLife::Live(self.launch_counter(first, sender))
+            }
+            CounterLife::Stopping { worker, .. } => CounterLife::Retired {
+                joined: worker.retire(),
+            },
+            other => other,
+        };
+        self.maybe_finish_close();
+    }
+
+    fn on_crash(&mut self, reason: &str, sender: &ComponentSender<Self>) {
+        self.counter = match self.take_counter() {
+            CounterLife::Live(worker) => {
+                // Its thread is on its way out (or has reaped its child already).
+                worker.retire();
+                let delay = restart_delay(self.crashes_in_a_row);
+                self.crashes_in_a_row += 1;
+                self.toasts.push(format!(
+                    "Worker {reason}; restarting in {:.1} s",
+                    delay.as_secs_f64()
+                ));
+                let sender = sender.command_sender().clone();
+                CounterLife::Restarting {
+                    _timer: OwnedSource::once(delay, move || {
+                        sender.emit(AppEvent(Event::Restart));
+                    }),
+                }
+            }
+            CounterLife::Switching { worker, .. } => {
+                worker.retire();
+                CounterLife::Live(self.launch_counter(self.next_number(), sender))
+            }
+            CounterLife::Stopping { worker, .. } => CounterLife::Retired {
+                joined: worker.retire(),
+            },
+            other => other,
+        };
+        self.maybe_finish_close();
+    }
+
+    /// A worker asked to stop did not answer. A hung thread cannot be stopped from
+    /// outside: it is left to end with the process.
+    pub(super) fn on_stop_timed_out(&mut self, sender: &ComponentSender<Self>) {
+        match self.take_counter() {
+            CounterLife::Switching { worker, .. } => {
+                drop(worker);
+                self.toasts
+                    .push("Worker did not stop; a new one took over".to_owned());
+                self.counter = CounterLife::Live(self.launch_counter(self.next_number(), sender));
+            }
+            CounterLife::Stopping { worker, .. } => {
+                drop(worker);
+                self.counter = CounterLife::Retired { joined: false };
+                self.finish_close(false);
+            }
+            other => self.counter = other,
+        }
+    }
+
+    fn take_counter(&mut self) -> CounterLife {
+        mem::replace(&mut self.counter, CounterLife::Retired { joined: true })
+    }
+}
+
+/// Tells the App when a worker asked to stop has had long enough to answer.
+fn stop_fallback(sender: &ComponentSender<App>) -> OwnedSource {
+    let sender = sender.command_sender().clone();
+    OwnedSource::once(SHUTDOWN_FALLBACK, move || {
+        sender.emit(AppEvent(Event::StopTimedOut));
+    })
+}
+
+/// Back-off: each crash in a row doubles the wait before the next restart.
+fn restart_delay(crashes_before: u32) -> Duration {
+    FIRST_RESTART_DELAY
+        .saturating_mul(2u32.saturating_pow(crashes_before))
+        .min(LONGEST_RESTART_DELAY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restarts_back_off_doubling_up_to_a_ceiling() {
+        let delays: Vec<u128> = (0..8).map(|n| restart_delay(n).as_millis()).collect();
+        assert_eq!(delays, [100, 200, 400, 800, 1600, 3200, 5000, 5000]);
+        assert_eq!(restart_delay(u32::MAX), LONGEST_RESTART_DELAY);
+    }
+}

@@ -1,0 +1,25 @@
+//! The kinds of worker, as data: what a worker is to do, sent as is to a child process.
+//! A new kind is one variant here (a frame change: bump `frame::PROTOCOL_VERSION`) and
+//! one arm in the `MakeTask` that `crate::kinds` hands out.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::worker::Task;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WorkerKind {
+    /// The seed's counter: from `first_number`, one number per `delay` (zero: as fast as
+    /// it can), finishing after `limit` numbers in all if given.
+    Counter {
+        delay: Duration,
+        first_number: u64,
+        limit: Option<u64>,
+    },
+    /// One part of the primes job: count the primes in `start..end`.
+    PrimesPart { start: u64, end: u64 },
+}
+
+/// What a kind of worker runs, on the worker's thread.
+pub type MakeTask = fn(WorkerKind) -> Box<dyn Task>;

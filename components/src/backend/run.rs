@@ -1,0 +1,170 @@
+//! A launched worker, whichever backend runs it: one handle for its owner to command,
+//! and to retire once the worker has stopped.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use relm4::{Component, WorkerController};
+
+use super::frame::ChildPlan;
+use super::kind::{MakeTask, WorkerKind};
+use super::proxy::{ChildProxy, ProxyInit};
+use super::JOIN_TIMEOUT;
+use crate::fault::Strike;
+use crate::settings::Backend;
+use crate::worker::{exit_pair, ExitWatch, TaskWorker, TaskWorkerInit, WorkerInput, WorkerOutput};
+
+/// The running executable itself, even if its file was replaced meanwhile.
+const OWN_EXECUTABLE: &str = "/proc/self/exe";
+
+/// Where workers run, and what each kind of worker runs there.
+#[derive(Clone, Debug)]
+pub struct Placement {
+    backend: Backend,
+    /// What the process backend starts as a child.
+    program: PathBuf,
+    make_task: MakeTask,
+}
+
+impl Placement {
+    /// Where the user's choice of backend puts workers: on a Worker component's own
+    /// thread, or in a child process of our own executable started by a proxy Worker
+    /// component's thread, which then relays commands and reports.
+    pub fn for_backend(backend: Backend, make_task: MakeTask) -> Self {
+        Self {
+            backend,
+            program: PathBuf::from(OWN_EXECUTABLE),
+            make_task,
+        }
+    }
+
+    /// The process backend's children are started from `program` instead (tests, whose
+    /// own executable is no Offload).
+    pub fn children_from(self, program: PathBuf) -> Self {
+        Self { program, ..self }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+}
+
+/// How a worker starts.
+pub struct WorkerInit {
+    pub kind: WorkerKind,
+    /// Shortest time between two reports of news.
+    pub report_interval: Duration,
+    /// Start working at once.
+    pub running: bool,
+    /// Where to print the seed's "Other thread: N" line for every number (thread
+    /// backend only: a child's stdout carries frames).
+    pub echo: Option<Box<dyn Write + Send>>,
+    /// Fail on purpose at this number (tests of crash recovery only).
+    pub fault: Option<Strike>,
+}
+
+impl WorkerInit {
+    /// A worker that does `kind` at once, reporting at most every `report_interval`.
+    pub fn running(kind: WorkerKind, report_interval: Duration) -> Self {
+        Self {
+            kind,
+            report_interval,
+            running: true,
+            echo: None,
+            fault: None,
+        }
+    }
+}
+
+enum Controller {
+    Thread(WorkerController<TaskWorker>),
+    Process(WorkerController<ChildProxy>),
+}
+
+pub struct WorkerRun {
+    controller: Controller,
+    exit: ExitWatch,
+}
+
+impl WorkerRun {
+    /// Starts a worker on its own thread, its outputs turned into `X` for `receiver`.
+    pub fn launch<X: 'static>(
+        placement: &Placement,
+        init: WorkerInit,
+        receiver: &relm4::Sender<X>,
+        transform: impl Fn(WorkerOutput) -> X + 'static,
+    ) -> Self {
+        let (exit, watch) = exit_pair();
+        let controller = match placement.backend {
+            Backend::Thread => Controller::Thread(
+                TaskWorker::builder()
+                    .detach_worker(TaskWorkerInit {
+                        task: (placement.make_task)(init.kind),
+                        report_interval: init.report_interval,
+                        running: init.running,
+                        echo: init.echo,
+                        fault: init.fault,
+                        exit,
+                    })
+                    .forward(receiver, transform),
+            ),
+            Backend::Process => Controller::Process(
+                ChildProxy::builder()
+                    .detach_worker(ProxyInit {
+                        program: placement.program.clone(),
+                        plan: ChildPlan {
+                            kind: init.kind,
+                            report_interval: init.report_interval,
+                            running: init.running,
+                            fault: init.fault,
+                        },
+                        exit,
+                    })
+                    .forward(receiver, transform),
+            ),
+        };
+        Self {
+            controller,
+            exit: watch,
+        }
+    }
+
+    pub fn emit(&self, input: WorkerInput) {
+        self.sender().emit(input);
+    }
+
+    /// A sender for commands, for callbacks that outlive a borrow of this run.
+    pub fn sender(&self) -> CommandSender {
+        match &self.controller {
+            Controller::Thread(controller) => CommandSender::Thread(controller.sender().clone()),
+            Controller::Process(controller) => CommandSender::Process(controller.sender().clone()),
+        }
+    }
+
+    /// Lets the stopped (or crashed) worker's thread end and waits for it, at most
+    /// `JOIN_TIMEOUT`. True when the thread has dropped its state (and reaped its child,
+    /// if any); a worker hung in its code cannot be stopped from outside, and is left
+    /// to end with the process.
+    pub fn retire(self) -> bool {
+        let Self { controller, exit } = self;
+        drop(controller);
+        exit.wait(JOIN_TIMEOUT)
+    }
+}
+
+/// Sends commands to a worker, whichever backend runs it.
+#[derive(Clone, Debug)]
+pub enum CommandSender {
+    Thread(relm4::Sender<crate::worker::TaskWorkerInput>),
+    Process(relm4::Sender<super::proxy::ProxyInput>),
+}
+
+impl CommandSender {
+    pub fn emit(&self, input: WorkerInput) {
+        match self {
+            Self::Thread(sender) => sender.emit(input.into()),
+            Self::Process(sender) => sender.emit(input.into()),
+        }
+    }
+}

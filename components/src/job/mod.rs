@@ -1,0 +1,23 @@
+//! The heavy job, whole: the sieve, a part of it as a worker's task, the parts run
+//! together and their combined progress, what the panel says, the history of the
+//! window's responsiveness and its chart, and the panel component that shows them.
+
+mod chart;
+pub mod history;
+mod panel;
+mod part;
+mod run;
+pub mod sieve;
+mod state;
+
+pub use panel::{JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput};
+pub use part::PrimesPart;
+pub use run::{default_parts, JobRun};
+pub use state::{group, JobOutcome, JobState};
+
+/// A heavy job: count the primes below `upto`, shared by `workers` workers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobRequest {
+    pub upto: u64,
+    pub workers: usize,
+}

@@ -1,0 +1,357 @@
+//! The job panel: the job's size and its button, the progress bar and its line, and the
+//! chart of how responsive the window stays while the job runs. It owns the job's
+//! workers; the window tells it where they run, when to pause, and when to shut down.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use relm4::gtk::prelude::*;
+use relm4::{gtk, Component, ComponentParts, ComponentSender};
+
+use super::history::{History, Sample, PROBE_INTERVAL};
+use super::{chart, JobOutcome, JobRequest, JobRun, JobState};
+use crate::backend::Placement;
+use crate::settings::MAX_UPTO;
+use crate::worker::{OwnedSource, WorkerOutput};
+
+/// Redraw the chart once every this many probe samples: redrawing costs the job CPU
+/// time (software rendering above all), and twice a second is smooth enough for a
+/// one-minute chart.
+const CHART_REDRAW_EVERY: usize = 5;
+
+pub struct JobPanelInit {
+    /// Where the job's workers run.
+    pub placement: Placement,
+    /// The job offered, or started at once.
+    pub request: JobRequest,
+    pub start_now: bool,
+    /// Probe the main loop's responsiveness all the time, not only during a job
+    /// (for `offload bench`, which compares idle and busy).
+    pub probe_always: bool,
+}
+
+#[derive(Debug)]
+pub enum JobPanelInput {
+    /// "Count primes", or "Cancel" while a job runs.
+    StartOrCancel,
+    SetUpto(u64),
+    /// Where the next job's workers run.
+    SetPlacement(Placement),
+    /// Pause or resume the running job (with the counter).
+    SetRunning(bool),
+    /// The window closes: cancel the job, and say `ShutDown` once its workers are gone.
+    Shutdown,
+}
+
+#[derive(Debug)]
+pub enum JobPanelOutput {
+    /// A job is over: done, cancelled or failed.
+    Ended(JobOutcome),
+    /// After `Shutdown`: every worker has stopped and was retired.
+    ShutDown,
+}
+
+/// What the panel's workers and timer report; only the panel makes these.
+#[derive(Debug)]
+pub struct JobPanelEvent(Event);
+
+#[derive(Debug)]
+enum Event {
+    Part {
+        generation: u64,
+        part: usize,
+        output: WorkerOutput,
+    },
+    /// The probe's timer fired this late.
+    Probe(Duration),
+}
+
+pub struct JobPanel {
+    placement: Placement,
+    request: JobRequest,
+    running: bool,
+    job: Option<JobRun>,
+    /// Tags each job's reports, so that a cancelled job's late ones are told apart.
+    generation: u64,
+    history: Rc<RefCell<History>>,
+    probe: Option<Probe>,
+    probe_always: bool,
+    shutting_down: bool,
+}
+
+/// The responsiveness probe: a steady timer, and when it started.
+struct Probe {
+    _timer: OwnedSource,
+    started: Instant,
+}
+
+impl JobPanel {
+    /// The job's state, once a job was started.
+    pub fn state(&self) -> Option<&JobState> {
+        self.job.as_ref().map(JobRun::state)
+    }
+
+    /// The main loop's recent responsiveness, for `offload bench`.
+    pub fn history(&self) -> History {
+        self.history.borrow().clone()
+    }
+
+    fn job_running(&self) -> bool {
+        self.state().is_some_and(JobState::is_running)
+    }
+}
+
+#[relm4::component(pub)]
+impl Component for JobPanel {
+    type Init = JobPanelInit;
+    type Input = JobPanelInput;
+    type Output = JobPanelOutput;
+    type CommandOutput = JobPanelEvent;
+
+    view! {
+        gtk::Box {
+            set_orientation: gtk::Orientation::Vertical,
+            set_spacing: 12,
+
+            gtk::Box {
+                set_orientation: gtk::Orientation::Horizontal,
+                set_halign: gtk::Align::Center,
+                set_spacing: 12,
+
+                gtk::Label {
+                    set_label: "Count primes below",
+                    // Names the spin button for screen readers (labelled-by).
+                    set_mnemonic_widget: Some(&upto),
+                },
+
+                #[name = "upto"]
+                gtk::SpinButton {
+                    set_adjustment: &gtk::Adjustment::new(
+                        model.request.upto as f64,
+                        2.0,
+                        MAX_UPTO as f64,
+                        1e6,
+                        1e9,
+                        0.0,
+                    ),
+                    set_digits: 0,
+                    set_numeric: true,
+                    set_width_chars: 14,
+                    set_tooltip_text: Some("The job's size: count the primes below this number"),
+                    #[watch]
+                    set_sensitive: !model.job_running(),
+                    connect_value_changed[sender] => move |spin| {
+                        sender.input(JobPanelInput::SetUpto(spin.value() as u64));
+                    },
+                },
+
+                #[name = "job_button"]
+                gtk::Button {
+                    #[watch]
+                    set_label: if model.job_running() { "Cancel" } else { "Count primes" },
+                    connect_clicked => JobPanelInput::StartOrCancel,
+                },
+            },
+
+            #[name = "job_progress"]
+            gtk::ProgressBar {
+                set_show_text: true,
+                #[watch]
+                set_visible: model.job.is_some(),
+                #[watch]
+                set_fraction: model.state().map_or(0.0, JobState::fraction),
+                #[watch]
+                set_text: model.state().map(JobState::percent_text).as_deref(),
+            },
+
+            #[name = "job_detail"]
+            gtk::Label {
+                add_css_class: "dim-label",
+                #[watch]
+                set_visible: model.job.is_some(),
+                #[watch]
+                set_label: &model.state().map(JobState::detail).unwrap_or_default(),
+            },
+
+            #[name = "chart"]
+            gtk::DrawingArea {
+                set_content_height: 90,
+                set_tooltip_text: Some("How late the window's timer fires (blue) and the job's rate (green), last minute"),
+                #[watch]
+                set_visible: model.probe.is_some() || model.job.is_some(),
+            },
+        }
+    }
+
+    fn init(
+        init: JobPanelInit,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
+        let mut model = JobPanel {
+            placement: init.placement,
+            request: init.request,
+            running: true,
+            job: None,
+            generation: 0,
+            history: Rc::default(),
+            probe: None,
+            probe_always: init.probe_always,
+            shutting_down: false,
+        };
+        if init.probe_always {
+            model.start_probe(&sender);
+        }
+        if init.start_now {
+            model.start_job(&sender);
+        }
+        let widgets = view_output!();
+        chart::attach(&widgets.chart, model.history.clone());
+        ComponentParts { model, widgets }
+    }
+
+    fn update(&mut self, message: JobPanelInput, sender: ComponentSender<Self>, _: &gtk::Box) {
+        if self.shutting_down {
+            return;
+        }
+        match message {
+            JobPanelInput::StartOrCancel => {
+                if self.job_running() {
+                    if let Some(job) = &mut self.job {
+                        job.cancel();
+                    }
+                } else {
+                    self.start_job(&sender);
+                }
+            }
+            JobPanelInput::SetUpto(upto) => self.request.upto = upto.max(2),
+            JobPanelInput::SetPlacement(placement) => self.placement = placement,
+            JobPanelInput::SetRunning(running) => {
+                self.running = running;
+                if let Some(job) = &self.job {
+                    job.set_running(running);
+                }
+            }
+            JobPanelInput::Shutdown => {
+                self.shutting_down = true;
+                self.probe = None;
+                if let Some(job) = &mut self.job {
+                    job.cancel();
+                }
+                self.report_if_shut_down(&sender);
+            }
+        }
+    }
+
+    fn update_cmd(&mut self, event: JobPanelEvent, sender: ComponentSender<Self>, _: &gtk::Box) {
+        match event.0 {
+            Event::Part {
+                generation,
+                part,
+                output,
+            } if generation == self.generation => self.on_part(part, output, &sender),
+            Event::Part { .. } => {}
+            Event::Probe(lateness) => self.record_probe(lateness),
+        }
+    }
+
+    fn update_cmd_with_view(
+        &mut self,
+        widgets: &mut Self::Widgets,
+        event: JobPanelEvent,
+        sender: ComponentSender<Self>,
+        root: &gtk::Box,
+    ) {
+        let probed = matches!(event.0, Event::Probe(_));
+        self.update_cmd(event, sender.clone(), root);
+        if probed && self.history.borrow().len() % CHART_REDRAW_EVERY == 0 {
+            widgets.chart.queue_draw();
+        }
+        self.update_view(widgets, sender);
+    }
+}
+
+impl JobPanel {
+    fn start_job(&mut self, sender: &ComponentSender<Self>) {
+        if self.job_running() {
+            return;
+        }
+        self.generation += 1;
+        let generation = self.generation;
+        let job = JobRun::launch(
+            &self.placement,
+            self.request.upto,
+            self.request.workers,
+            sender.command_sender(),
+            move |part, output| {
+                JobPanelEvent(Event::Part {
+                    generation,
+                    part,
+                    output,
+                })
+            },
+        );
+        if !self.running {
+            job.set_running(false);
+        }
+        self.job = Some(job);
+        self.start_probe(sender);
+    }
+
+    fn on_part(&mut self, part: usize, output: WorkerOutput, sender: &ComponentSender<Self>) {
+        let Some(job) = &mut self.job else { return };
+        let was_running = job.state().is_running();
+        job.handle(part, output);
+        if was_running && !job.state().is_running() {
+            let outcome = job.state().outcome().clone();
+            if !self.probe_always {
+                self.probe = None;
+            }
+            let _ = sender.output(JobPanelOutput::Ended(outcome));
+        }
+        self.report_if_shut_down(sender);
+    }
+
+    fn report_if_shut_down(&self, sender: &ComponentSender<Self>) {
+        let all_gone = self.job.as_ref().is_none_or(JobRun::all_gone);
+        if self.shutting_down && all_gone {
+            let _ = sender.output(JobPanelOutput::ShutDown);
+        }
+    }
+
+    fn start_probe(&mut self, sender: &ComponentSender<Self>) {
+        if self.probe.is_some() {
+            return;
+        }
+        self.history.borrow_mut().clear();
+        let probes = sender.command_sender().clone();
+        let mut expected = Instant::now() + PROBE_INTERVAL;
+        let timer = OwnedSource::every(PROBE_INTERVAL, move || {
+            let now = Instant::now();
+            probes.emit(JobPanelEvent(Event::Probe(
+                now.saturating_duration_since(expected),
+            )));
+            // GLib schedules the next run from this dispatch, not from the last deadline.
+            expected = now + PROBE_INTERVAL;
+        });
+        self.probe = Some(Probe {
+            _timer: timer,
+            started: Instant::now(),
+        });
+    }
+
+    fn record_probe(&mut self, lateness: Duration) {
+        let Some(probe) = &self.probe else { return };
+        let rate = self
+            .state()
+            .filter(|state| state.is_running())
+            .and_then(JobState::rate)
+            .unwrap_or(0.0);
+        self.history.borrow_mut().push(Sample {
+            at: probe.started.elapsed(),
+            lateness,
+            rate,
+        });
+    }
+}
