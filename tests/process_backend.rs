@@ -67,6 +67,8 @@ fn counts_in_a_child_process_and_reaps_it_before_answering_stopped() {
     assert_eq!(numbers, [0, 1, 2, 3]);
     let children = worker_children();
     assert_eq!(children.len(), 1, "one worker child: {children:?}");
+    let name = std::fs::read_to_string(format!("/proc/{}/comm", children[0])).expect("comm");
+    assert_eq!(name, "offload-worker\n", "what top and pgrep show");
 
     let last = harness.shutdown().expect("numbers were counted");
     assert!(last >= 3);

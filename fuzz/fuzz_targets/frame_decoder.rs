@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use offload_components::process::frame::{decode, read_frame, FromChild, ToChild};
+use offload_components::backend::frame::{decode, read_frame, FromChild, ToChild};
 
 fuzz_target!(|data: &[u8]| {
     let _ = decode::<FromChild>(data);

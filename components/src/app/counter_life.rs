@@ -16,9 +16,10 @@ use crate::job::JobPanelInput;
 use crate::stored::WindowState;
 use crate::worker::{OwnedSource, WorkerInput, WorkerOutput};
 
-/// The shortest time between two `Counted` reports, whatever the GUI delay: a worker
-/// reports at most 20 numbers a second, or once per GUI delay if that is longer.
-const FASTEST_REPORTS: Duration = Duration::from_millis(50);
+/// The longest a counting worker holds back its newest number: a refresh never shows a
+/// number more than 50 ms stale. With a GUI delay shorter than that, the worker reports
+/// once per GUI delay instead, so every refresh can find a new number.
+const LONGEST_REPORT_INTERVAL: Duration = Duration::from_millis(50);
 /// How long a closing window, or a backend switch, waits for the worker's `Stopped`.
 const SHUTDOWN_FALLBACK: Duration = Duration::from_millis(500);
 /// Restart delays after crashes in a row: 0.1 s, 0.2 s, 0.4 s, ... at most 5 s.
@@ -70,7 +71,11 @@ impl App {
                 first_number,
                 limit: None,
             },
-            report_interval: self.settings.gui_delay.duration().min(FASTEST_REPORTS),
+            report_interval: self
+                .settings
+                .gui_delay
+                .duration()
+                .min(LONGEST_REPORT_INTERVAL),
             running: self.label.running(),
             echo: None,
             fault: self

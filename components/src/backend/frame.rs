@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::net::unix::pipe;
 
 use super::kind::WorkerKind;
 use crate::fault::Strike;
@@ -102,7 +102,7 @@ pub fn read_frame<T: DeserializeOwned>(reader: &mut impl Read) -> Result<T, Fram
 
 /// `read_frame` for a pipe read without blocking a thread.
 pub async fn read_frame_async<T: DeserializeOwned>(
-    reader: &mut (impl AsyncRead + Unpin),
+    reader: &mut pipe::Receiver,
 ) -> Result<T, FrameError> {
     let mut prefix = [0u8; LENGTH_PREFIX];
     match read_full_async(reader, &mut prefix).await? {
@@ -168,16 +168,18 @@ fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> io::Result<usize> {
     Ok(filled)
 }
 
-async fn read_full_async(
-    reader: &mut (impl AsyncRead + Unpin),
-    buffer: &mut [u8],
-) -> io::Result<usize> {
+async fn read_full_async(reader: &mut pipe::Receiver, buffer: &mut [u8]) -> io::Result<usize> {
     let mut filled = 0;
     while filled < buffer.len() {
-        match reader.read(&mut buffer[filled..]).await {
+        reader.readable().await?;
+        match reader.try_read(&mut buffer[filled..]) {
             Ok(0) => break,
             Ok(count) => filled += count,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                ) => {}
             Err(error) => return Err(error),
         }
     }
