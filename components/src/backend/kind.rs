@@ -1,6 +1,6 @@
 //! The kinds of worker, as data: what a worker is to do, sent as is to a child process.
 //! A new kind is one variant here (a frame change: bump `frame::PROTOCOL_VERSION`) and
-//! one arm in the `MakeTask` that `crate::kinds` hands out.
+//! one arm in the `MakeTask` of the top-level `kinds` room.
 
 use std::time::Duration;
 

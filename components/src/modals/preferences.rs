@@ -6,7 +6,8 @@ use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
 use crate::settings::{
-    Backend, Delay, RunSettings, DEFAULT_UPTO, MAX_DELAY_SECONDS, MAX_UPTO, MIN_GUI_DELAY_SECONDS,
+    Backend, Delay, RunSettings, DEFAULT_UPTO, MAX_DELAY_SECONDS, MAX_UPTO, MAX_WORKERS,
+    MIN_GUI_DELAY_SECONDS,
 };
 use crate::stored::Stored;
 
@@ -114,7 +115,7 @@ impl SimpleComponent for Preferences {
                         set_subtitle: "How many workers share the job; 0 for one per core",
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
-                            set_adjustment: &gtk::Adjustment::new(job_workers, 0.0, 256.0, 1.0, 4.0, 0.0),
+                            set_adjustment: &gtk::Adjustment::new(job_workers, 0.0, MAX_WORKERS as f64, 1.0, 4.0, 0.0),
                             set_digits: 0,
                             set_tooltip_text: Some("Number of workers"),
                             connect_value_changed[sender] => move |spin| {
