@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use offload_components::app::{App, AppInit, AppInput, Phase};
 use offload_components::job::history::Percentiles;
-use offload_components::job::{default_parts, JobOutcome, JobPanelInput, JobRequest, JobRun};
+use offload_components::job::{default_parts, JobOutcome, JobPanelInput, JobRun};
 use offload_components::kinds;
-use offload_components::settings::{Backend, RunSettings};
+use offload_components::settings::{Backend, RunSettings, MAX_UPTO};
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
 use relm4::{adw, gtk, Component, ComponentController, Controller};
@@ -187,16 +187,21 @@ fn job_headless(backend: Backend, upto: u64) -> Result<Duration, String> {
     }
 }
 
-fn launch_window(backend: Backend, job: Option<u64>, probe_always: bool) -> Controller<App> {
+/// A window on `backend` whose job counts the primes below `upto`, started at once if
+/// `start_job`.
+fn launch_window(
+    backend: Backend,
+    upto: u64,
+    start_job: bool,
+    probe_always: bool,
+) -> Controller<App> {
     let settings = RunSettings {
         backend,
+        job_upto: upto,
         ..RunSettings::default()
     };
     let init = AppInit {
-        job: job.map(|upto| JobRequest {
-            upto,
-            workers: default_parts(),
-        }),
+        start_job,
         probe_always,
         ..AppInit::ephemeral(settings)
     };
@@ -207,7 +212,7 @@ fn launch_window(backend: Backend, job: Option<u64>, probe_always: bool) -> Cont
 
 /// The same job, started by a window that shows its progress.
 fn job_in_window(backend: Backend, upto: u64) -> Result<Duration, String> {
-    let app = launch_window(backend, Some(upto), false);
+    let app = launch_window(backend, upto, true, false);
     run_main_loop_until(|| app.model().job().is_some_and(|job| !job.is_running()));
     let outcome = app.model().job().map(|job| job.outcome().clone());
     close(&app);
@@ -219,7 +224,8 @@ fn job_in_window(backend: Backend, upto: u64) -> Result<Duration, String> {
 
 /// The window's main loop, idle and then with a job on every core.
 fn lateness(sizes: &Sizes) -> (Percentiles, Percentiles) {
-    let app = launch_window(Backend::Thread, None, true);
+    // A job for hours: it runs on every core while the busy half is measured.
+    let app = launch_window(Backend::Thread, MAX_UPTO, false, true);
     let idle_until = Instant::now() + sizes.lateness_for;
     run_main_loop_until(|| Instant::now() >= idle_until);
     let idle = app.model().history().lateness();
@@ -230,9 +236,7 @@ fn lateness(sizes: &Sizes) -> (Percentiles, Percentiles) {
         .map(|sample| sample.at)
         .unwrap_or_default();
 
-    let job_panel = app.model().job_panel().sender().clone();
-    job_panel.emit(JobPanelInput::SetUpto(1_000_000_000_000));
-    job_panel.emit(JobPanelInput::StartOrCancel);
+    app.model().job_panel().emit(JobPanelInput::StartOrCancel);
     let busy_until = Instant::now() + sizes.lateness_for;
     run_main_loop_until(|| Instant::now() >= busy_until);
     let history = app.model().history();

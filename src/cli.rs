@@ -143,9 +143,11 @@ fn parse_count(text: &str) -> Result<u64, String> {
 #[derive(Debug, PartialEq)]
 pub enum Invocation {
     Window {
+        /// Choices for this run only: never stored.
         overrides: Overrides,
         faults: Vec<FaultPlan>,
-        job: Option<Job>,
+        /// Start the job the overrides (or the stored choices) describe at once.
+        start_job: bool,
         quit_when_done: bool,
         close_after: Option<Delay>,
     },
@@ -226,10 +228,18 @@ where
         Some(Command::Worker) => Invocation::Child,
         Some(Command::Bench { json, quick }) => Invocation::Bench { json, quick },
         None => {
+            let job = cli.window.job.job();
             let overrides = Overrides {
                 backend: cli.window.backend.map(Backend::from),
                 worker_delay: cli.window.worker_delay,
                 gui_delay: cli.window.gui_delay,
+                job_upto: job.map(|job| job.upto),
+                job_workers: cli
+                    .window
+                    .job
+                    .workers
+                    .filter(|_| job.is_some())
+                    .map(|workers| workers as u32),
             };
             let faults = cli.window.inject_fault;
             let backend = overrides.backend.unwrap_or_default();
@@ -242,7 +252,7 @@ where
             Invocation::Window {
                 overrides,
                 faults,
-                job: cli.window.job.job(),
+                start_job: job.is_some(),
                 quit_when_done: cli.window.quit_when_done,
                 close_after: cli.window.close_after,
             }
@@ -305,7 +315,7 @@ mod tests {
         let expected = Invocation::Window {
             overrides: Overrides::default(),
             faults: Vec::new(),
-            job: None,
+            start_job: false,
             quit_when_done: false,
             close_after: None,
         };
@@ -356,14 +366,17 @@ mod tests {
         );
         assert_eq!(backend, Backend::Process);
         let Invocation::Window {
-            job,
+            overrides,
+            start_job,
             quit_when_done,
             ..
         } = parse_ok(&["--job", "primes", "--upto", "1000000", "--quit-when-done"])
         else {
             panic!("expected the window");
         };
-        assert_eq!(job.map(|job| job.upto), Some(1_000_000));
+        assert!(start_job);
+        assert_eq!(overrides.job_upto, Some(1_000_000));
+        assert_eq!(overrides.job_workers, None, "the stored workers apply");
         assert!(quit_when_done);
     }
 

@@ -1,11 +1,10 @@
 //! `offload headless`: the same Worker components, no window.
 //!
 //! Counting prints the seed's "Other thread: N" lines and ends after `--count` numbers;
-//! a job prints its result and elapsed time. Either ends on Ctrl+C or SIGTERM, always
+//! a job prints its result and elapsed time. Either ends on Ctrl+C, SIGTERM or SIGHUP, always
 //! through the workers' typed Shutdown.
 
 use std::io::{self, BufWriter, Write};
-use std::thread;
 use std::time::Duration;
 
 use offload_components::backend::{WorkerInit, WorkerKind, WorkerRun};
@@ -14,8 +13,8 @@ use offload_components::kinds;
 use offload_components::settings::{Backend, Delay};
 use offload_components::worker::{WorkerInput, WorkerOutput};
 use relm4::gtk::glib;
-use tokio::signal::unix::{signal, Signal, SignalKind};
-use tokio::sync::oneshot;
+
+use crate::signals::CaughtSignals;
 
 /// Headless reports only decide when to stop; a few per second are plenty.
 const REPORT_INTERVAL: Duration = Duration::from_millis(100);
@@ -41,7 +40,7 @@ pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
         |output| output,
     );
     let interrupt = worker.sender();
-    let signals = caught.deliver_to(move || interrupt.emit(WorkerInput::Shutdown))?;
+    let signals = caught.deliver_to(move || interrupt.emit(WorkerInput::Shutdown));
 
     let quit = main_loop.clone();
     let worker_input = worker.sender();
@@ -57,7 +56,7 @@ pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     });
     main_loop.run();
 
-    signals.stop();
+    drop(signals);
     if worker.retire() {
         Ok(())
     } else {
@@ -83,7 +82,7 @@ pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
         JobEvent::Report,
     );
     let interrupt = sender.clone();
-    let signals = caught.deliver_to(move || interrupt.emit(JobEvent::Interrupted))?;
+    let signals = caught.deliver_to(move || interrupt.emit(JobEvent::Interrupted));
 
     let quit = main_loop.clone();
     let outcome = glib::MainContext::default().block_on(async move {
@@ -99,7 +98,7 @@ pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
         quit.quit();
         (job.state().outcome().clone(), job.state().detail())
     });
-    signals.stop();
+    drop(signals);
     match outcome {
         (JobOutcome::Done { .. }, detail) => {
             let unit = match (backend, parts) {
@@ -122,79 +121,4 @@ pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
 /// Prints a line; a reader that went away has nothing left to read, so that is no error.
 fn say(line: &str) {
     let _ = writeln!(io::stdout(), "{line}");
-}
-
-fn signal_watch_failed(error: io::Error) -> String {
-    format!("cannot watch for signals: {error}")
-}
-
-/// SIGINT and SIGTERM, caught (no longer fatal) from `catch` on: caught before any work
-/// starts, so that a signal in its first moments cancels it instead of killing the
-/// process; held until `deliver_to` has somewhere to deliver them.
-struct CaughtSignals {
-    runtime: tokio::runtime::Runtime,
-    interrupt: Signal,
-    terminate: Signal,
-}
-
-impl CaughtSignals {
-    fn catch() -> Result<Self, String> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_io()
-            .build()
-            .map_err(signal_watch_failed)?;
-        let (interrupt, terminate) = runtime
-            .block_on(async {
-                Ok::<_, io::Error>((
-                    signal(SignalKind::interrupt())?,
-                    signal(SignalKind::terminate())?,
-                ))
-            })
-            .map_err(signal_watch_failed)?;
-        Ok(Self {
-            runtime,
-            interrupt,
-            terminate,
-        })
-    }
-
-    /// Turns every signal, those already caught included, into an `on_signal` call.
-    fn deliver_to(self, on_signal: impl Fn() + Send + 'static) -> Result<SignalWatch, String> {
-        let Self {
-            runtime,
-            mut interrupt,
-            mut terminate,
-        } = self;
-        let (stop, mut stopped) = oneshot::channel();
-        let thread = thread::Builder::new()
-            .name("signal-watch".into())
-            .spawn(move || {
-                runtime.block_on(async move {
-                    loop {
-                        tokio::select! {
-                            _ = &mut stopped => break,
-                            _ = interrupt.recv() => on_signal(),
-                            _ = terminate.recv() => on_signal(),
-                        }
-                    }
-                });
-            })
-            .map_err(signal_watch_failed)?;
-        Ok(SignalWatch { stop, thread })
-    }
-}
-
-/// A thread that turns caught signals into `on_signal` calls until stopped.
-struct SignalWatch {
-    stop: oneshot::Sender<()>,
-    thread: thread::JoinHandle<()>,
-}
-
-impl SignalWatch {
-    fn stop(self) {
-        let _ = self.stop.send(());
-        if self.thread.join().is_err() {
-            eprintln!("offload: the signal watch ended abnormally");
-        }
-    }
 }

@@ -3,7 +3,9 @@
 
 mod bench;
 mod cli;
+mod diagnostics;
 mod headless;
+mod signals;
 mod window;
 
 use std::process::ExitCode;
@@ -22,18 +24,22 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    diagnostics::init(match invocation {
+        Invocation::Child => "offload worker",
+        _ => "offload",
+    });
     quiet_panics();
     let outcome = match invocation {
         Invocation::Window {
             overrides,
             faults,
-            job,
+            start_job,
             quit_when_done,
             close_after,
         } => window::run(window::WindowRun {
             overrides,
             faults,
-            job,
+            start_job,
             quit_when_done,
             close_after,
         }),
@@ -52,7 +58,7 @@ fn main() -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("offload: {message}");
+            tracing::error!("{message}");
             ExitCode::FAILURE
         }
     }
@@ -70,6 +76,6 @@ fn quiet_panics() {
             .copied()
             .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
             .unwrap_or("unknown cause");
-        eprintln!("offload: {name} failed: {message}");
+        tracing::error!("{name} failed: {message}");
     }));
 }

@@ -108,7 +108,8 @@ impl fmt::Display for Delay {
     }
 }
 
-/// What the window starts with.
+/// Every choice the window runs with, resolved: the command line's for this run, else
+/// what was stored, else the seed's defaults.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RunSettings {
     pub backend: Backend,
@@ -116,14 +117,10 @@ pub struct RunSettings {
     pub worker_delay: Delay,
     /// Time between two label refreshes; the seed's GUI_DELAY.
     pub gui_delay: Delay,
-}
-
-/// What the command line said for this run only; `None` where it said nothing.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Overrides {
-    pub backend: Option<Backend>,
-    pub worker_delay: Option<Delay>,
-    pub gui_delay: Option<Delay>,
+    /// The next job counts the primes below this.
+    pub job_upto: u64,
+    /// Workers sharing the next job; 0 means one per core.
+    pub job_workers: u32,
 }
 
 impl Default for RunSettings {
@@ -132,6 +129,74 @@ impl Default for RunSettings {
             backend: Backend::Thread,
             worker_delay: Delay(Duration::from_secs(1)),
             gui_delay: Delay(Duration::from_millis(500)),
+            job_upto: DEFAULT_UPTO,
+            job_workers: 0,
+        }
+    }
+}
+
+impl RunSettings {
+    /// These settings with `choice` made.
+    pub fn with(self, choice: Choice) -> Self {
+        match choice {
+            Choice::Backend(backend) => Self { backend, ..self },
+            Choice::WorkerDelay(worker_delay) => Self {
+                worker_delay,
+                ..self
+            },
+            Choice::GuiDelay(gui_delay) => Self { gui_delay, ..self },
+            Choice::JobUpto(job_upto) => Self { job_upto, ..self },
+            Choice::JobWorkers(job_workers) => Self {
+                job_workers,
+                ..self
+            },
+        }
+    }
+}
+
+/// One choice the user makes, in the window, in Preferences or on the command line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Choice {
+    Backend(Backend),
+    WorkerDelay(Delay),
+    GuiDelay(Delay),
+    JobUpto(u64),
+    /// 0 means one per core.
+    JobWorkers(u32),
+}
+
+/// What the command line said for this run only; `None` where it said nothing. Never
+/// stored; a choice the user then makes in the window ends the override.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Overrides {
+    pub backend: Option<Backend>,
+    pub worker_delay: Option<Delay>,
+    pub gui_delay: Option<Delay>,
+    pub job_upto: Option<u64>,
+    pub job_workers: Option<u32>,
+}
+
+impl Overrides {
+    /// Every choice overridden as `settings` says (a window that stores nothing: tests,
+    /// the bench).
+    pub fn all(settings: RunSettings) -> Self {
+        Self {
+            backend: Some(settings.backend),
+            worker_delay: Some(settings.worker_delay),
+            gui_delay: Some(settings.gui_delay),
+            job_upto: Some(settings.job_upto),
+            job_workers: Some(settings.job_workers),
+        }
+    }
+
+    /// The override of the choice that `choice` makes ends.
+    pub fn end(&mut self, choice: Choice) {
+        match choice {
+            Choice::Backend(_) => self.backend = None,
+            Choice::WorkerDelay(_) => self.worker_delay = None,
+            Choice::GuiDelay(_) => self.gui_delay = None,
+            Choice::JobUpto(_) => self.job_upto = None,
+            Choice::JobWorkers(_) => self.job_workers = None,
         }
     }
 }

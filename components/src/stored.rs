@@ -7,7 +7,7 @@ use std::path::Path;
 use relm4::gtk::{gio, glib, prelude::*};
 
 use crate::settings::{
-    Backend, Delay, Overrides, RunSettings, MAX_UPTO, MAX_WORKERS, MIN_GUI_DELAY_SECONDS,
+    Backend, Choice, Delay, Overrides, RunSettings, MAX_UPTO, MAX_WORKERS, MIN_GUI_DELAY_SECONDS,
 };
 use crate::APP_ID;
 
@@ -40,7 +40,47 @@ impl Remembered {
                 .gui_delay
                 .or(self.gui_delay)
                 .unwrap_or(defaults.gui_delay),
+            job_upto: overrides
+                .job_upto
+                .or(self.job_upto)
+                .unwrap_or(defaults.job_upto),
+            job_workers: overrides
+                .job_workers
+                .or(self.job_workers)
+                .unwrap_or(defaults.job_workers),
         }
+    }
+
+    /// The choices stored now that differ from those stored in `before`: someone (this
+    /// window, another one, Preferences, dconf-editor) made them since.
+    pub fn changes_since(&self, before: &Remembered) -> Vec<Choice> {
+        let mut changes = Vec::new();
+        let mut note = |changed: bool, choice: Option<Choice>| {
+            if let (true, Some(choice)) = (changed, choice) {
+                changes.push(choice);
+            }
+        };
+        note(
+            self.backend != before.backend,
+            self.backend.map(Choice::Backend),
+        );
+        note(
+            self.worker_delay != before.worker_delay,
+            self.worker_delay.map(Choice::WorkerDelay),
+        );
+        note(
+            self.gui_delay != before.gui_delay,
+            self.gui_delay.map(Choice::GuiDelay),
+        );
+        note(
+            self.job_upto != before.job_upto,
+            self.job_upto.map(Choice::JobUpto),
+        );
+        note(
+            self.job_workers != before.job_workers,
+            self.job_workers.map(Choice::JobWorkers),
+        );
+        changes
     }
 }
 
@@ -71,7 +111,7 @@ impl Stored {
     /// default backend (dconf, or Flatpak's keyfile), else a keyfile of our own.
     pub fn open() -> Self {
         let Some(schema) = find_schema() else {
-            eprintln!("offload: warning: settings schema {APP_ID} not found; choices will not be remembered");
+            tracing::warn!("settings schema {APP_ID} not found; choices will not be remembered");
             return Self(None);
         };
         let settings = if default_backend_forgets() {
@@ -143,24 +183,34 @@ impl Stored {
         }
     }
 
-    pub fn save_backend(&self, backend: Backend) {
-        self.write(|settings| settings.set_string("backend", backend.noun()));
+    /// Stores a choice; every window watching the settings hears of it.
+    pub fn save(&self, choice: Choice) {
+        self.write(|settings| match choice {
+            Choice::Backend(backend) => settings.set_string("backend", backend.noun()),
+            Choice::WorkerDelay(delay) => {
+                settings.set_double("worker-delay", delay.duration().as_secs_f64())
+            }
+            Choice::GuiDelay(delay) => {
+                settings.set_double("gui-delay", delay.duration().as_secs_f64())
+            }
+            Choice::JobUpto(upto) => settings.set_uint64("job-upto", upto),
+            Choice::JobWorkers(workers) => settings.set_uint("job-workers", workers),
+        });
     }
 
-    pub fn save_worker_delay(&self, delay: Delay) {
-        self.write(|settings| settings.set_double("worker-delay", delay.duration().as_secs_f64()));
-    }
-
-    pub fn save_gui_delay(&self, delay: Delay) {
-        self.write(|settings| settings.set_double("gui-delay", delay.duration().as_secs_f64()));
-    }
-
-    pub fn save_job_upto(&self, upto: u64) {
-        self.write(|settings| settings.set_uint64("job-upto", upto));
-    }
-
-    pub fn save_job_workers(&self, workers: u32) {
-        self.write(|settings| settings.set_uint("job-workers", workers));
+    /// Calls `on_change` whenever a stored choice changes (not the window's size), for
+    /// as long as the returned watch is kept.
+    pub fn watch(&self, on_change: impl Fn() + 'static) -> Option<StoredWatch> {
+        let settings = self.0.as_ref()?;
+        let handler = settings.connect_changed(None, move |_, key| {
+            if CHOICE_KEYS.contains(&key) {
+                on_change();
+            }
+        });
+        Some(StoredWatch {
+            settings: settings.clone(),
+            handler: Some(handler),
+        })
     }
 
     pub fn save_window(&self, window: WindowState) {
@@ -181,8 +231,31 @@ impl Stored {
     fn write(&self, store: impl FnOnce(&gio::Settings) -> Result<(), glib::BoolError>) {
         if let Some(settings) = &self.0 {
             if let Err(error) = store(settings) {
-                eprintln!("offload: warning: a setting could not be saved: {error}");
+                tracing::warn!("a setting could not be saved: {error}");
             }
+        }
+    }
+}
+
+/// The keys that hold the user's choices.
+const CHOICE_KEYS: [&str; 5] = [
+    "backend",
+    "worker-delay",
+    "gui-delay",
+    "job-upto",
+    "job-workers",
+];
+
+/// Stops watching the stored choices when dropped.
+pub struct StoredWatch {
+    settings: gio::Settings,
+    handler: Option<glib::SignalHandlerId>,
+}
+
+impl Drop for StoredWatch {
+    fn drop(&mut self) {
+        if let Some(handler) = self.handler.take() {
+            self.settings.disconnect(handler);
         }
     }
 }
@@ -205,7 +278,7 @@ fn warn_about_unreadable(file: &Path, schema: &gio::SettingsSchema, settings: &g
     let keyfile = glib::KeyFile::new();
     if let Err(error) = keyfile.load_from_file(file, glib::KeyFileFlags::NONE) {
         if file.exists() {
-            eprintln!("offload: warning: ignoring {}: {error}", file.display());
+            tracing::warn!("ignoring {}: {error}", file.display());
         }
         return;
     }
@@ -217,11 +290,11 @@ fn warn_about_unreadable(file: &Path, schema: &gio::SettingsSchema, settings: &g
     };
     for key in keys.iter().map(|key| key.as_str()) {
         if !schema.has_key(key) {
-            eprintln!("offload: warning: ignoring the stored {key}: no such setting");
+            tracing::warn!("ignoring the stored {key}: no such setting");
         } else if settings.user_value(key).is_none() {
             let raw = keyfile.value(group, key).unwrap_or_default();
             let expected = kind_of_value(&schema.key(key).value_type());
-            eprintln!("offload: warning: ignoring the stored {key}: {raw} is not {expected}");
+            tracing::warn!("ignoring the stored {key}: {raw} is not {expected}");
         }
     }
 }
@@ -243,7 +316,7 @@ fn default_backend_forgets() -> bool {
 
 fn valid<T>(key: &str, value: Result<T, String>) -> Option<T> {
     value
-        .map_err(|reason| eprintln!("offload: warning: ignoring the stored {key}: {reason}"))
+        .map_err(|reason| tracing::warn!("ignoring the stored {key}: {reason}"))
         .ok()
 }
 
@@ -282,9 +355,9 @@ mod tests {
     #[test]
     fn saved_choices_are_loaded_back() {
         let stored = Stored::in_memory();
-        stored.save_backend(Backend::Process);
-        stored.save_worker_delay(Delay::worker("0.25").expect("valid"));
-        stored.save_job_upto(1_000_000);
+        stored.save(Choice::Backend(Backend::Process));
+        stored.save(Choice::WorkerDelay(Delay::worker("0.25").expect("valid")));
+        stored.save(Choice::JobUpto(1_000_000));
         stored.save_window(WindowState {
             width: 800,
             height: 700,

@@ -5,13 +5,13 @@
 #![allow(dead_code)]
 
 use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::process::ExitCode;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use offload_components::app::{App, AppInit, Phase};
 use offload_components::fault::FaultPlan;
+use offload_components::kinds;
 use offload_components::settings::{Backend, Delay, RunSettings};
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
@@ -55,10 +55,13 @@ pub fn launch(
         backend,
         worker_delay: Delay::worker(worker_delay).expect("a valid worker delay"),
         gui_delay: Delay::gui(gui_delay).expect("a valid GUI delay"),
+        ..RunSettings::default()
     };
+    let placement = kinds::placement(backend)
+        .children_from(env!("CARGO_BIN_EXE_offload").into())
+        .with_faults(faults);
     let init = AppInit {
-        child_program: Some(env!("CARGO_BIN_EXE_offload").into()),
-        faults: faults.into_iter().collect::<VecDeque<_>>(),
+        placement,
         ..AppInit::ephemeral(settings)
     };
     let app = App::builder().launch(init).detach();

@@ -40,11 +40,8 @@ impl Harness {
 
     /// A worker whose counting happens as `placement` says, failing as `fault` says.
     pub fn counting(placement: Placement, delay: Duration, fault: Option<FaultPlan>) -> Self {
-        let init = WorkerInit {
-            fault: fault.map(|plan| plan.for_count_from(0)),
-            ..WorkerInit::running(counter(delay, None), Duration::ZERO)
-        };
-        Self::launch(placement, init, Echo::default())
+        let init = WorkerInit::running(counter(delay, None), Duration::ZERO);
+        Self::launch(placement.with_faults(fault), init, Echo::default())
     }
 
     /// A worker counting the primes in `start..end`.

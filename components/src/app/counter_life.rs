@@ -30,8 +30,9 @@ const LONGEST_RESTART_DELAY: Duration = Duration::from_secs(5);
 pub(super) enum CounterLife {
     /// Counting (or paused).
     Live(WorkerRun),
-    /// Asked to stop for a backend switch; its successor starts when it has stopped.
-    Switching {
+    /// Asked to stop because its backend or delays changed; its successor, as the
+    /// settings now say, starts when it has stopped.
+    Replacing {
         worker: WorkerRun,
         _fallback: OwnedSource,
     },
@@ -47,8 +48,10 @@ pub(super) enum CounterLife {
 }
 
 impl App {
+    /// Whether the header's backend toggle takes a click: not while a worker is being
+    /// replaced.
     pub(super) fn can_switch(&self) -> bool {
-        self.phase == Phase::Open && !matches!(self.counter, CounterLife::Switching { .. })
+        self.phase == Phase::Open && !matches!(self.counter, CounterLife::Replacing { .. })
     }
 
     fn live_worker(&self) -> Option<&WorkerRun> {
@@ -78,13 +81,9 @@ impl App {
                 .min(LONGEST_REPORT_INTERVAL),
             running: self.label.running(),
             echo: None,
-            fault: self
-                .faults
-                .pop_front()
-                .map(|plan| plan.for_count_from(first_number)),
         };
         let worker = WorkerRun::launch(
-            &self.placement(),
+            &self.placement.on(self.settings.backend),
             init,
             sender.command_sender(),
             move |output| AppEvent(Event::Counter { generation, output }),
@@ -132,25 +131,20 @@ impl App {
         }
     }
 
-    pub(super) fn switch_backend(
-        &mut self,
-        backend: crate::settings::Backend,
-        sender: &ComponentSender<Self>,
-    ) {
-        if backend == self.settings.backend || !self.can_switch() {
-            return;
-        }
-        self.settings.backend = backend;
-        self.job_panel
-            .emit(JobPanelInput::SetPlacement(self.placement()));
-        // While a restart is pending there is no worker: the restart uses the new backend.
-        if let CounterLife::Live(worker) = self.take_counter() {
-            worker.emit(WorkerInput::Shutdown);
-            self.counter = CounterLife::Switching {
-                worker,
-                _fallback: stop_fallback(sender),
-            };
-        }
+    /// The counting worker's backend or delays changed: a new worker takes over from
+    /// where the current one stops. While none runs (a restart is pending, or one is
+    /// being replaced already), the next one is started as the settings then say.
+    pub(super) fn replace_counter(&mut self, sender: &ComponentSender<Self>) {
+        self.counter = match self.take_counter() {
+            CounterLife::Live(worker) => {
+                worker.emit(WorkerInput::Shutdown);
+                CounterLife::Replacing {
+                    worker,
+                    _fallback: stop_fallback(sender),
+                }
+            }
+            other => other,
+        };
     }
 
     pub(super) fn restart(&mut self, sender: &ComponentSender<Self>) {
@@ -176,7 +170,6 @@ impl App {
         });
         window.set_visible(false);
         self.refresh = None;
-        self.close_after = None;
         self.job_panel.emit(JobPanelInput::Shutdown);
         self.counter = match self.take_counter() {
             CounterLife::Live(worker) => {
@@ -187,7 +180,7 @@ impl App {
                 }
             }
             // Shutdown was sent already: keep waiting for the same answer.
-            CounterLife::Switching { worker, _fallback } => {
+            CounterLife::Replacing { worker, _fallback } => {
                 CounterLife::Stopping { worker, _fallback }
             }
             stopping @ CounterLife::Stopping { .. } => stopping,
@@ -208,7 +201,7 @@ impl App {
 
     fn finish_close(&mut self, worker_joined: bool) {
         if !worker_joined {
-            eprintln!("offload: the worker did not stop in time; quitting without it");
+            tracing::error!("the worker did not stop in time; quitting without it");
         }
         self.phase = Phase::Closed { worker_joined };
         relm4::main_application().quit();
@@ -238,7 +231,7 @@ impl App {
 
     fn on_stopped(&mut self, last: Option<u64>, sender: &ComponentSender<Self>) {
         self.counter = match self.take_counter() {
-            CounterLife::Switching { worker, .. } => {
+            CounterLife::Replacing { worker, .. } => {
                 worker.retire();
                 let first = last.map_or_else(|| self.next_number(), |n| n.saturating_add(1));
                 CounterLife::Live(self.launch_counter(first, sender))
@@ -269,7 +262,7 @@ impl App {
                     }),
                 }
             }
-            CounterLife::Switching { worker, .. } => {
+            CounterLife::Replacing { worker, .. } => {
                 worker.retire();
                 CounterLife::Live(self.launch_counter(self.next_number(), sender))
             }
@@ -285,7 +278,7 @@ impl App {
     /// outside: it is left to end with the process.
     pub(super) fn on_stop_timed_out(&mut self, sender: &ComponentSender<Self>) {
         match self.take_counter() {
-            CounterLife::Switching { worker, .. } => {
+            CounterLife::Replacing { worker, .. } => {
                 drop(worker);
                 self.toasts
                     .push("Worker did not stop; a new one took over".to_owned());

@@ -6,10 +6,6 @@
 //! reach. It never blocks on a worker: commands go out as `WorkerInput`, reports come
 //! back tagged with the generation of the worker that sent them.
 
-use std::collections::VecDeque;
-use std::path::PathBuf;
-use std::time::Duration;
-
 use relm4::adw::prelude::*;
 use relm4::gtk::glib;
 use relm4::{
@@ -19,66 +15,51 @@ use relm4::{
 
 use crate::backend::Placement;
 use crate::counter::{Activity, LabelState};
-use crate::fault::FaultPlan;
 use crate::job::history::History;
-use crate::job::{
-    default_parts, JobOutcome, JobPanel, JobPanelInit, JobPanelOutput, JobRequest, JobState,
-};
-use crate::modals::preferences::{Preferences, PreferencesInit, PreferencesOutput};
-use crate::settings::{Backend, RunSettings};
-use crate::stored::{Stored, WindowState};
+use crate::job::{JobOutcome, JobPanel, JobPanelInit, JobPanelOutput, JobState};
+use crate::modals::preferences::{Preferences, PreferencesOutput};
+use crate::settings::{Backend, Choice, Overrides, RunSettings};
+use crate::stored::{Remembered, Stored, StoredWatch};
 use crate::worker::{OwnedSource, WorkerOutput};
 
 mod actions;
+mod choices;
 mod counter_life;
 
 use actions::{install_actions, AboutAction, PreferencesAction, ShortcutsAction};
+use choices::job_request;
 use counter_life::CounterLife;
 
 /// How the window starts.
 #[derive(Clone, Debug)]
 pub struct AppInit {
-    pub settings: RunSettings,
-    /// What the process backend starts as a child; None: our own executable.
-    pub child_program: Option<PathBuf>,
-    /// Faults to inject on purpose, one per counting worker started, in order (tests of
-    /// crash recovery only).
-    pub faults: VecDeque<FaultPlan>,
-    /// A job to start at once.
-    pub job: Option<JobRequest>,
-    /// The job the window offers when none was started.
-    pub job_preset: JobRequest,
-    /// Close the window when that job ends.
+    /// What the command line chose for this run only; never stored.
+    pub overrides: Overrides,
+    /// Where choices and the window's size are remembered.
+    pub stored: Stored,
+    /// Where workers run: the chosen backend picks the side; tests bring their own
+    /// children and faults.
+    pub placement: Placement,
+    /// Start the job at once.
+    pub start_job: bool,
+    /// Close the window (without asking) when that job is done.
     pub quit_when_done: bool,
     /// Probe the main loop's responsiveness all the time, not only during a job
     /// (for `offload bench`, which compares idle and busy).
     pub probe_always: bool,
-    /// Close the window by itself after this long, printing "closing" (for `offload bench`).
-    pub close_after: Option<Duration>,
-    /// Where choices are remembered.
-    pub stored: Stored,
-    /// The window's size, as last time.
-    pub window: WindowState,
 }
 
 impl AppInit {
-    /// A window that remembers nothing and changes no stored choice, runs no job at
-    /// first and injects no fault: for `offload bench` and tests.
+    /// A window running as `settings` say, that stores nothing, runs no job at first and
+    /// injects no fault: for `offload bench` and tests.
     pub fn ephemeral(settings: RunSettings) -> Self {
         Self {
-            settings,
-            child_program: None,
-            faults: VecDeque::new(),
-            job: None,
-            job_preset: JobRequest {
-                upto: 1_000_000,
-                workers: default_parts(),
-            },
+            overrides: Overrides::all(settings),
+            stored: Stored::in_memory(),
+            placement: crate::kinds::placement(settings.backend),
+            start_job: false,
             quit_when_done: false,
             probe_always: false,
-            close_after: None,
-            stored: Stored::in_memory(),
-            window: WindowState::default(),
         }
     }
 }
@@ -88,16 +69,19 @@ impl AppInit {
 pub enum AppInput {
     ToggleRunning,
     Reset,
-    SwitchBackend(Backend),
+    /// A choice made in the window (the header's backend, the job's size) or in
+    /// Preferences: stored, and applied at once.
+    Choose(Choice),
     ShowPreferences,
     /// The user closes the window: its close button, Ctrl+W or Ctrl+Q.
     CloseRequested,
-    /// A script closes the window (`--quit-when-done`, `--close-after`, the bench): it
-    /// never asks the user anything.
+    /// A script or a signal closes the window (`--quit-when-done`, `--close-after`, the
+    /// bench, SIGTERM): it never asks the user anything.
     CloseNow,
 }
 
-/// What the App's workers, its job panel and its timers report; only the App makes these.
+/// What the App's workers, its job panel, its timers and the stored choices report;
+/// only the App makes these.
 #[derive(Debug)]
 pub struct AppEvent(Event);
 
@@ -114,6 +98,8 @@ enum Event {
     /// The back-off after a crash is over.
     Restart,
     Job(JobPanelOutput),
+    /// A stored choice changed (in this window, another one, or outside Offload).
+    StoredChanged,
 }
 
 /// Where the app is in its life.
@@ -129,21 +115,23 @@ pub enum Phase {
 }
 
 pub struct App {
+    /// Every choice in force: `overrides`, else `remembered`, else the defaults.
     settings: RunSettings,
+    overrides: Overrides,
+    remembered: Remembered,
+    stored: Stored,
+    _stored_watch: Option<StoredWatch>,
+    placement: Placement,
     label: LabelState,
     counter: CounterLife,
     /// Counting workers started so far; tags their reports.
     generation: u64,
-    child_program: Option<PathBuf>,
-    faults: VecDeque<FaultPlan>,
     crashes_in_a_row: u32,
     refresh: Option<OwnedSource>,
     phase: Phase,
     job_panel: Controller<JobPanel>,
     job_panel_shut_down: bool,
     quit_when_done: bool,
-    close_after: Option<OwnedSource>,
-    stored: Stored,
     preferences: Option<Controller<Preferences>>,
     /// Toasts to show at the next view update.
     toasts: Vec<String>,
@@ -183,8 +171,9 @@ impl App {
         &self.job_panel
     }
 
-    fn placement(&self) -> Placement {
-        placement_for(self.settings.backend, self.child_program.as_ref())
+    /// The settings in force, a command-line override included.
+    pub fn settings(&self) -> RunSettings {
+        self.settings
     }
 
     fn show_preferences(
@@ -194,12 +183,9 @@ impl App {
     ) {
         let preferences = Preferences::builder()
             .transient_for(window)
-            .launch(PreferencesInit {
-                stored: self.stored.clone(),
-                backend: self.settings.backend,
-            })
+            .launch(self.settings)
             .forward(sender.input_sender(), |output| match output {
-                PreferencesOutput::BackendChosen(backend) => AppInput::SwitchBackend(backend),
+                PreferencesOutput::Chose(choice) => AppInput::Choose(choice),
             });
         preferences.widget().present();
         self.preferences = Some(preferences);
@@ -219,6 +205,7 @@ impl App {
                 self.begin_close(window, sender);
             }
             JobPanelOutput::Ended(_) => {}
+            JobPanelOutput::UptoChosen(upto) => self.choose(Choice::JobUpto(upto), sender),
             JobPanelOutput::ShutDown => {
                 self.job_panel_shut_down = true;
                 self.maybe_finish_close();
@@ -233,13 +220,18 @@ impl App {
     }
 }
 
-/// Where workers of every kind run on `backend`, children started from `child_program`.
-fn placement_for(backend: Backend, child_program: Option<&PathBuf>) -> Placement {
-    let placement = crate::kinds::placement(backend);
-    match child_program {
-        Some(program) => placement.children_from(program.clone()),
-        None => placement,
-    }
+/// The primary menu's button, named for screen readers (which would otherwise say
+/// "GtkMenuButton"): GTK 4.8's Rust bindings cannot set an accessible label, but its UI
+/// definitions can.
+fn named_menu_button() -> gtk::MenuButton {
+    let definition = r#"<interface>
+        <object class="GtkMenuButton" id="main_menu">
+          <accessibility><property name="label">Main Menu</property></accessibility>
+        </object>
+      </interface>"#;
+    gtk::Builder::from_string(definition)
+        .object("main_menu")
+        .expect("the definition holds the button")
 }
 
 #[relm4::component(pub)]
@@ -261,7 +253,8 @@ impl Component for App {
                 set_orientation: gtk::Orientation::Vertical,
 
                 adw::HeaderBar {
-                    pack_end = &gtk::MenuButton {
+                    #[local_ref]
+                    pack_end = main_menu -> gtk::MenuButton {
                         set_icon_name: "open-menu-symbolic",
                         set_menu_model: Some(&primary_menu),
                         set_tooltip_text: Some("Main Menu"),
@@ -283,7 +276,7 @@ impl Component for App {
                             set_active: model.settings.backend == Backend::Thread,
                             connect_toggled[sender] => move |button| {
                                 if button.is_active() {
-                                    sender.input(AppInput::SwitchBackend(Backend::Thread));
+                                    sender.input(AppInput::Choose(Choice::Backend(Backend::Thread)));
                                 }
                             } @thread_toggled,
                         },
@@ -300,7 +293,7 @@ impl Component for App {
                             set_active: model.settings.backend == Backend::Process,
                             connect_toggled[sender] => move |button| {
                                 if button.is_active() {
-                                    sender.input(AppInput::SwitchBackend(Backend::Process));
+                                    sender.input(AppInput::Choose(Choice::Backend(Backend::Process)));
                                 }
                             } @process_toggled,
                         },
@@ -357,6 +350,7 @@ impl Component for App {
                         gtk::Label {
                             add_css_class: "caption",
                             add_css_class: "dim-label",
+                            #[watch]
                             set_label: &format!(
                                 "One number every {}, label refreshed every {}",
                                 model.settings.worker_delay, model.settings.gui_delay
@@ -389,50 +383,52 @@ impl Component for App {
         root: Self::Root,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
+        let remembered = init.stored.load();
+        let settings = remembered.run_settings(init.overrides);
         let job_panel = JobPanel::builder()
             .launch(JobPanelInit {
-                placement: placement_for(init.settings.backend, init.child_program.as_ref()),
-                request: init.job.unwrap_or(init.job_preset),
-                start_now: init.job.is_some(),
+                placement: init.placement.on(settings.backend),
+                request: job_request(settings),
+                start_now: init.start_job,
                 probe_always: init.probe_always,
             })
             .forward(sender.command_sender(), |output| {
                 AppEvent(Event::Job(output))
             });
-        let close_after = init.close_after.map(|after| {
-            let sender = sender.input_sender().clone();
-            OwnedSource::once(after, move || {
-                println!("closing");
-                sender.emit(AppInput::CloseNow);
-            })
-        });
+        let stored_watch = {
+            let events = sender.command_sender().clone();
+            init.stored
+                .watch(move || events.emit(AppEvent(Event::StoredChanged)))
+        };
+        root.set_default_size(remembered.window.width, remembered.window.height);
+        if remembered.window.maximized {
+            root.maximize();
+        }
         let mut model = App {
-            settings: init.settings,
-            label: LabelState::new(init.settings.backend, Activity::Running),
+            settings,
+            overrides: init.overrides,
+            remembered,
+            stored: init.stored,
+            _stored_watch: stored_watch,
+            placement: init.placement,
+            label: LabelState::new(settings.backend, Activity::Running),
             counter: CounterLife::Retired { joined: true },
             generation: 0,
-            child_program: init.child_program,
-            faults: init.faults,
             crashes_in_a_row: 0,
             refresh: None,
             phase: Phase::Open,
             job_panel,
             job_panel_shut_down: false,
             quit_when_done: init.quit_when_done,
-            close_after,
-            stored: init.stored,
             preferences: None,
             toasts: Vec::new(),
         };
-        root.set_default_size(init.window.width, init.window.height);
-        if init.window.maximized {
-            root.maximize();
-        }
         model.counter = CounterLife::Live(model.launch_counter(0, &sender));
         model.start_refreshing(&sender);
         install_actions(&root, &sender, model.job_panel.sender());
 
         let job_panel = model.job_panel.widget();
+        let main_menu = &named_menu_button();
         let widgets = view_output!();
         ComponentParts { model, widgets }
     }
@@ -445,7 +441,7 @@ impl Component for App {
                 self.set_running(running, &sender);
             }
             AppInput::Reset if open => self.reset(),
-            AppInput::SwitchBackend(backend) => self.switch_backend(backend, &sender),
+            AppInput::Choose(choice) => self.choose(choice, &sender),
             AppInput::ShowPreferences => self.show_preferences(root, &sender),
             AppInput::CloseRequested | AppInput::CloseNow => self.begin_close(root, &sender),
             AppInput::ToggleRunning | AppInput::Reset => {}
@@ -462,6 +458,7 @@ impl Component for App {
             Event::StopTimedOut => self.on_stop_timed_out(&sender),
             Event::Restart => self.restart(&sender),
             Event::Job(output) => self.on_job_panel(output, root, &sender),
+            Event::StoredChanged => self.on_stored_changed(&sender),
         }
     }
 

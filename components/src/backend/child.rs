@@ -52,17 +52,17 @@ pub fn serve(
         running,
         fault,
     } = plan;
-    let worker = WorkerRun::launch(
+    let worker = WorkerRun::launch_with_fault(
         &Placement::for_backend(Backend::Thread, make_task),
         WorkerInit {
             kind,
             report_interval,
             running,
             echo: None,
-            // Faults of the worker's own code happen there; faults of the whole
-            // process happen below, in the relay.
-            fault: fault.filter(|fault| fault.kind.survivable_on(Backend::Thread)),
         },
+        // Faults of the worker's own code happen there; faults of the whole process
+        // happen below, in the relay.
+        fault.filter(|fault| fault.kind.survivable_on(Backend::Thread)),
         &sender,
         |output| output,
     );
@@ -80,7 +80,7 @@ pub fn serve(
             }
             if let WorkerOutput::Crashed { reason } = &output {
                 // The parent sees this process end, and tells the user.
-                eprintln!("offload worker: {reason}");
+                tracing::error!("{reason}");
                 std::process::exit(CRASHED_STATUS);
             }
             let stopped = matches!(output, WorkerOutput::Stopped { .. });
@@ -156,7 +156,7 @@ fn relay_commands(mut commands: impl Read + Send + 'static, worker: CommandSende
         .name("parent-commands".into())
         .spawn(relay);
     if spawned.is_err() {
-        eprintln!("offload worker: cannot read commands; stopping");
+        tracing::error!("cannot read commands; stopping");
     }
 }
 

@@ -21,5 +21,16 @@ pub enum WorkerKind {
     PrimesPart { start: u64, end: u64 },
 }
 
+impl WorkerKind {
+    /// Where a kind that counts numbers starts counting (None for the others): injected
+    /// faults strike after a number of its own numbers.
+    pub fn first_number(&self) -> Option<u64> {
+        match self {
+            Self::Counter { first_number, .. } => Some(*first_number),
+            Self::PrimesPart { .. } => None,
+        }
+    }
+}
+
 /// What a kind of worker runs, on the worker's thread.
 pub type MakeTask = fn(WorkerKind) -> Box<dyn Task>;

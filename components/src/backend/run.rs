@@ -1,8 +1,10 @@
 //! A launched worker, whichever backend runs it: one handle for its owner to command,
 //! and to retire once the worker has stopped.
 
+use std::collections::VecDeque;
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use relm4::{Component, WorkerController};
@@ -11,7 +13,7 @@ use super::frame::ChildPlan;
 use super::kind::{MakeTask, WorkerKind};
 use super::proxy::{ChildProxy, ProxyInit};
 use super::JOIN_TIMEOUT;
-use crate::fault::Strike;
+use crate::fault::{FaultPlan, Strike};
 use crate::settings::Backend;
 use crate::worker::{exit_pair, ExitWatch, TaskWorker, TaskWorkerInit, WorkerInput, WorkerOutput};
 
@@ -25,6 +27,9 @@ pub struct Placement {
     /// What the process backend starts as a child.
     program: PathBuf,
     make_task: MakeTask,
+    /// Faults to inject on purpose (tests of crash recovery only): each counting worker
+    /// launched takes the next one, on whichever backend; shared by every copy.
+    faults: Arc<Mutex<VecDeque<FaultPlan>>>,
 }
 
 impl Placement {
@@ -36,7 +41,36 @@ impl Placement {
             backend,
             program: PathBuf::from(OWN_EXECUTABLE),
             make_task,
+            faults: Arc::default(),
         }
+    }
+
+    /// The same placement on another backend (same children, same planned faults).
+    pub fn on(&self, backend: Backend) -> Self {
+        Self {
+            backend,
+            ..self.clone()
+        }
+    }
+
+    /// Counting workers launched from here (or from a copy) fail as `plans` say, one
+    /// plan per worker, in order.
+    pub fn with_faults(self, plans: impl IntoIterator<Item = FaultPlan>) -> Self {
+        Self {
+            faults: Arc::new(Mutex::new(plans.into_iter().collect())),
+            ..self
+        }
+    }
+
+    /// The fault planned for the next worker of `kind`, made concrete for its count.
+    fn next_fault(&self, kind: &WorkerKind) -> Option<Strike> {
+        let first_number = kind.first_number()?;
+        let plan = self
+            .faults
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .pop_front()?;
+        Some(plan.for_count_from(first_number))
     }
 
     /// The process backend's children are started from `program` instead (tests, whose
@@ -60,8 +94,6 @@ pub struct WorkerInit {
     /// Where to print the seed's "Other thread: N" line for every number (thread
     /// backend only: a child's stdout carries frames).
     pub echo: Option<Box<dyn Write + Send>>,
-    /// Fail on purpose at this number (tests of crash recovery only).
-    pub fault: Option<Strike>,
 }
 
 impl WorkerInit {
@@ -72,7 +104,6 @@ impl WorkerInit {
             report_interval,
             running: true,
             echo: None,
-            fault: None,
         }
     }
 }
@@ -95,6 +126,18 @@ impl WorkerRun {
         receiver: &relm4::Sender<X>,
         transform: impl Fn(WorkerOutput) -> X + 'static,
     ) -> Self {
+        let fault = placement.next_fault(&init.kind);
+        Self::launch_with_fault(placement, init, fault, receiver, transform)
+    }
+
+    /// `launch`, failing as `fault` says (the child passes on its parent's plan).
+    pub(super) fn launch_with_fault<X: 'static>(
+        placement: &Placement,
+        init: WorkerInit,
+        fault: Option<Strike>,
+        receiver: &relm4::Sender<X>,
+        transform: impl Fn(WorkerOutput) -> X + 'static,
+    ) -> Self {
         let (exit, watch) = exit_pair();
         let controller = match placement.backend {
             Backend::Thread => Controller::Thread(
@@ -104,7 +147,7 @@ impl WorkerRun {
                         report_interval: init.report_interval,
                         running: init.running,
                         echo: init.echo,
-                        fault: init.fault,
+                        fault,
                         exit,
                     })
                     .forward(receiver, transform),
@@ -117,7 +160,7 @@ impl WorkerRun {
                             kind: init.kind,
                             report_interval: init.report_interval,
                             running: init.running,
-                            fault: init.fault,
+                            fault,
                         },
                         exit,
                     })

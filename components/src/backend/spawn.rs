@@ -44,8 +44,8 @@ impl RunningChild {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         // SAFETY: the closure runs in the forked child before exec, where only
-        // async-signal-safe calls are allowed; prctl() and getppid() are both that, and
-        // the closure neither allocates nor takes locks.
+        // async-signal-safe calls are allowed; prctl(), getppid() and signal() are all
+        // that, and the closure neither allocates nor takes locks.
         unsafe {
             command.pre_exec(move || {
                 if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
@@ -54,6 +54,12 @@ impl RunningChild {
                 // The parent may have died between fork and prctl: then no signal comes.
                 if u32::try_from(libc::getppid()).ok() != Some(parent) {
                     return Err(io::Error::other("parent exited during spawn"));
+                }
+                // The terminal's Ctrl+C and hangup, and a SIGTERM to the whole group, are
+                // for the window: it stops its children itself. An ignored signal stays
+                // ignored across exec.
+                for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+                    libc::signal(signal, libc::SIG_IGN);
                 }
                 Ok(())
             });

@@ -35,7 +35,10 @@ pub struct JobPanelInit {
 pub enum JobPanelInput {
     /// "Count primes", or "Cancel" while a job runs.
     StartOrCancel,
-    SetUpto(u64),
+    /// The user typed a size into the panel.
+    TypedUpto(u64),
+    /// The job the next start runs (the window's choices changed).
+    SetRequest(JobRequest),
     /// Where the next job's workers run.
     SetPlacement(Placement),
     /// Pause or resume the running job (with the counter).
@@ -48,6 +51,8 @@ pub enum JobPanelInput {
 pub enum JobPanelOutput {
     /// A job is over: done, cancelled or failed.
     Ended(JobOutcome),
+    /// The user chose this size in the panel: the window stores it.
+    UptoChosen(u64),
     /// After `Shutdown`: every worker has stopped and was retired.
     ShutDown,
 }
@@ -141,9 +146,12 @@ impl Component for JobPanel {
                     set_tooltip_text: Some("The job's size: count the primes below this number"),
                     #[watch]
                     set_sensitive: !model.job_running(),
+                    #[watch]
+                    #[block_signal(upto_typed)]
+                    set_value: model.request.upto as f64,
                     connect_value_changed[sender] => move |spin| {
-                        sender.input(JobPanelInput::SetUpto(spin.value() as u64));
-                    },
+                        sender.input(JobPanelInput::TypedUpto(spin.value() as u64));
+                    } @upto_typed,
                 },
 
                 #[name = "job_button"]
@@ -225,7 +233,11 @@ impl Component for JobPanel {
                     self.start_job(&sender);
                 }
             }
-            JobPanelInput::SetUpto(upto) => self.request.upto = upto.max(2),
+            JobPanelInput::TypedUpto(upto) => {
+                self.request.upto = upto.max(2);
+                let _ = sender.output(JobPanelOutput::UptoChosen(self.request.upto));
+            }
+            JobPanelInput::SetRequest(request) => self.request = request,
             JobPanelInput::SetPlacement(placement) => self.placement = placement,
             JobPanelInput::SetRunning(running) => {
                 self.running = running;

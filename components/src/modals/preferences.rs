@@ -1,24 +1,20 @@
-//! Preferences: the backend, the delays and the heavy job, saved in GSettings as they
-//! change. The backend also switches at once; the rest applies at the next start (or,
-//! for the job, the next time it is started from a fresh window).
+//! Preferences: the backend, the delays and the heavy job. It shows the choices the
+//! window runs with (a command-line override included) and follows them live; a change
+//! made here goes to the window, which stores it and applies it: the backend and the
+//! delays at once, the job's size and workers to the next job.
 
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
 use crate::settings::{
-    Backend, Delay, RunSettings, DEFAULT_UPTO, MAX_DELAY_SECONDS, MAX_UPTO, MAX_WORKERS,
+    Backend, Choice, Delay, RunSettings, MAX_DELAY_SECONDS, MAX_UPTO, MAX_WORKERS,
     MIN_GUI_DELAY_SECONDS,
 };
-use crate::stored::Stored;
-
-pub struct PreferencesInit {
-    pub stored: Stored,
-    /// The backend the window uses now.
-    pub backend: Backend,
-}
 
 #[derive(Debug)]
 pub enum PreferencesInput {
+    /// The window's choices changed (here or elsewhere): show them.
+    Show(RunSettings),
     Backend(u32),
     WorkerDelay(f64),
     GuiDelay(f64),
@@ -28,18 +24,22 @@ pub enum PreferencesInput {
 
 #[derive(Debug)]
 pub enum PreferencesOutput {
-    BackendChosen(Backend),
+    Chose(Choice),
 }
 
 pub struct Preferences {
-    stored: Stored,
+    shown: RunSettings,
 }
 
 const BACKENDS: [Backend; 2] = [Backend::Thread, Backend::Process];
 
+fn seconds(delay: Delay) -> f64 {
+    delay.duration().as_secs_f64()
+}
+
 #[relm4::component(pub)]
 impl SimpleComponent for Preferences {
-    type Init = PreferencesInit;
+    type Init = RunSettings;
     type Input = PreferencesInput;
     type Output = PreferencesOutput;
 
@@ -57,56 +57,67 @@ impl SimpleComponent for Preferences {
                         set_title: "Backend",
                         set_subtitle: "A thread of this app, or a separate process",
                         set_model: Some(&gtk::StringList::new(&["Thread", "Process"])),
-                        set_selected: BACKENDS.iter().position(|b| *b == init.backend).unwrap_or(0) as u32,
+                        #[watch]
+                        #[block_signal(backend_chosen)]
+                        set_selected: BACKENDS.iter().position(|b| *b == model.shown.backend).unwrap_or(0) as u32,
                         connect_selected_notify[sender] => move |row| {
                             sender.input(PreferencesInput::Backend(row.selected()));
-                        },
+                        } @backend_chosen,
                     },
 
                     adw::ActionRow {
                         set_title: "Worker delay",
-                        set_subtitle: "Seconds between two numbers, 0 for as fast as it can; from the next start",
+                        set_subtitle: "Seconds between two numbers, 0 for as fast as it can",
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
-                            set_adjustment: &gtk::Adjustment::new(worker_delay, 0.0, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
+                            set_adjustment: &gtk::Adjustment::new(seconds(model.shown.worker_delay), 0.0, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
                             set_digits: 2,
                             set_tooltip_text: Some("Worker delay in seconds"),
+                            #[watch]
+                            #[block_signal(worker_delay_chosen)]
+                            set_value: seconds(model.shown.worker_delay),
                             connect_value_changed[sender] => move |spin| {
                                 sender.input(PreferencesInput::WorkerDelay(spin.value()));
-                            },
+                            } @worker_delay_chosen,
                         },
                     },
 
                     adw::ActionRow {
                         set_title: "Refresh delay",
-                        set_subtitle: "Seconds between two label refreshes; from the next start",
+                        set_subtitle: "Seconds between two label refreshes",
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
-                            set_adjustment: &gtk::Adjustment::new(gui_delay, MIN_GUI_DELAY_SECONDS, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
+                            set_adjustment: &gtk::Adjustment::new(seconds(model.shown.gui_delay), MIN_GUI_DELAY_SECONDS, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
                             set_digits: 2,
                             set_tooltip_text: Some("Refresh delay in seconds"),
+                            #[watch]
+                            #[block_signal(gui_delay_chosen)]
+                            set_value: seconds(model.shown.gui_delay),
                             connect_value_changed[sender] => move |spin| {
                                 sender.input(PreferencesInput::GuiDelay(spin.value()));
-                            },
+                            } @gui_delay_chosen,
                         },
                     },
                 },
 
                 add = &adw::PreferencesGroup {
                     set_title: "Heavy job",
-                    set_description: Some("Count the primes below a number; from the next start"),
+                    set_description: Some("Count the primes below a number; changes apply to the next job"),
 
                     adw::ActionRow {
                         set_title: "Count primes below",
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
-                            set_adjustment: &gtk::Adjustment::new(job_upto, 2.0, MAX_UPTO as f64, 1e6, 1e9, 0.0),
+                            set_adjustment: &gtk::Adjustment::new(model.shown.job_upto as f64, 2.0, MAX_UPTO as f64, 1e6, 1e9, 0.0),
                             set_digits: 0,
                             set_width_chars: 14,
                             set_tooltip_text: Some("Job size"),
+                            #[watch]
+                            #[block_signal(job_upto_chosen)]
+                            set_value: model.shown.job_upto as f64,
                             connect_value_changed[sender] => move |spin| {
                                 sender.input(PreferencesInput::JobUpto(spin.value()));
-                            },
+                            } @job_upto_chosen,
                         },
                     },
 
@@ -115,12 +126,15 @@ impl SimpleComponent for Preferences {
                         set_subtitle: "How many workers share the job; 0 for one per core",
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
-                            set_adjustment: &gtk::Adjustment::new(job_workers, 0.0, MAX_WORKERS as f64, 1.0, 4.0, 0.0),
+                            set_adjustment: &gtk::Adjustment::new(f64::from(model.shown.job_workers), 0.0, MAX_WORKERS as f64, 1.0, 4.0, 0.0),
                             set_digits: 0,
                             set_tooltip_text: Some("Number of workers"),
+                            #[watch]
+                            #[block_signal(job_workers_chosen)]
+                            set_value: f64::from(model.shown.job_workers),
                             connect_value_changed[sender] => move |spin| {
                                 sender.input(PreferencesInput::JobWorkers(spin.value()));
-                            },
+                            } @job_workers_chosen,
                         },
                     },
                 },
@@ -129,44 +143,39 @@ impl SimpleComponent for Preferences {
     }
 
     fn init(
-        init: PreferencesInit,
+        shown: RunSettings,
         root: Self::Root,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
-        let stored = init.stored.load();
-        let defaults = RunSettings::default();
-        let seconds = |delay: Delay| delay.duration().as_secs_f64();
-        let worker_delay = seconds(stored.worker_delay.unwrap_or(defaults.worker_delay));
-        let gui_delay = seconds(stored.gui_delay.unwrap_or(defaults.gui_delay));
-        let job_upto = stored.job_upto.unwrap_or(DEFAULT_UPTO) as f64;
-        let job_workers = f64::from(stored.job_workers.unwrap_or(0));
-        let model = Preferences {
-            stored: init.stored,
-        };
+        let model = Preferences { shown };
         let widgets = view_output!();
         ComponentParts { model, widgets }
     }
 
     fn update(&mut self, message: PreferencesInput, sender: ComponentSender<Self>) {
-        match message {
+        let choice = match message {
+            PreferencesInput::Show(settings) => {
+                self.shown = settings;
+                return;
+            }
             PreferencesInput::Backend(index) => {
-                if let Some(backend) = BACKENDS.get(index as usize).copied() {
-                    self.stored.save_backend(backend);
-                    let _ = sender.output(PreferencesOutput::BackendChosen(backend));
-                }
+                BACKENDS.get(index as usize).copied().map(Choice::Backend)
             }
-            PreferencesInput::WorkerDelay(seconds) => {
-                if let Ok(delay) = Delay::from_seconds(seconds, 0.0) {
-                    self.stored.save_worker_delay(delay);
-                }
-            }
+            PreferencesInput::WorkerDelay(seconds) => Delay::from_seconds(seconds, 0.0)
+                .ok()
+                .map(Choice::WorkerDelay),
             PreferencesInput::GuiDelay(seconds) => {
-                if let Ok(delay) = Delay::from_seconds(seconds, MIN_GUI_DELAY_SECONDS) {
-                    self.stored.save_gui_delay(delay);
-                }
+                Delay::from_seconds(seconds, MIN_GUI_DELAY_SECONDS)
+                    .ok()
+                    .map(Choice::GuiDelay)
             }
-            PreferencesInput::JobUpto(upto) => self.stored.save_job_upto(upto as u64),
-            PreferencesInput::JobWorkers(workers) => self.stored.save_job_workers(workers as u32),
+            // The spin buttons' ranges keep these within the accepted limits.
+            PreferencesInput::JobUpto(upto) => Some(Choice::JobUpto(upto as u64)),
+            PreferencesInput::JobWorkers(workers) => Some(Choice::JobWorkers(workers as u32)),
+        };
+        if let Some(choice) = choice {
+            self.shown = self.shown.with(choice);
+            let _ = sender.output(PreferencesOutput::Chose(choice));
         }
     }
 }
