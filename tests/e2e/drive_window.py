@@ -3,8 +3,10 @@
 
 Reads the label through AT-SPI, presses Pause, Reset and Start, closes the window with
 its Close button, and checks the process exits cleanly and leaves no child behind.
-Switches backend in the running window; survives injected faults of the worker child;
-kills the window with SIGKILL and checks its child follows. Then measures close ->
+Switches backend in the running window; the header's choice is remembered, Preferences
+shows and changes what the window uses; signals close it cleanly; every control has a
+name; survives injected faults of the worker child; kills the window with SIGKILL and
+checks its child follows. Then measures close ->
 process gone with the worker in each state, on each backend. Prints one JSON
 line with the figures; exits non-zero, naming the step, on any failure.
 
@@ -13,6 +15,7 @@ Run it on a private display: xvfb-run -a dbus-run-session -- drive_window.py OFF
 
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -125,7 +128,11 @@ def alive(pid):
 
 class Offload:
     def __init__(self, binary, *args):
-        self.process = subprocess.Popen([binary, *args], stderr=subprocess.PIPE, text=True)
+        # Its own process group, as a terminal gives it: a signal to the group reaches
+        # the window and its children, not this driver.
+        self.process = subprocess.Popen(
+            [binary, *args], stderr=subprocess.PIPE, text=True, start_new_session=True
+        )
         self.root = wait_for(
             "the app on the accessibility bus", self.on_the_bus, STARTUP_PATIENCE
         )
@@ -254,6 +261,129 @@ def remembered_choices(binary):
     again.close_and_time(lambda root: frame_action(root, "win.quit"))
 
 
+def pressed(root, name):
+    button = find(root, "push button", lambda text: text == name)
+    return button is not None and button.getState().contains(pyatspi.STATE_PRESSED)
+
+
+def click(node):
+    """A mouse click in the middle of `node`, as a user's (windows sit at 0,0 on Xvfb)."""
+    extents = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    x, y = extents.x + extents.width // 2, extents.y + extents.height // 2
+    pyatspi.Registry.generateMouseEvent(x, y, "b1c")
+
+
+def preferences_spin(root, description):
+    return wait_for(f"'{description}' in Preferences", lambda: pyatspi.findDescendant(
+        root, lambda node: node is not None and node.getRoleName() == "spin button"
+        and node.description == description))
+
+
+def choose_in_combo(root, combo_name, item):
+    """Opens the combo row `combo_name` with a click and clicks `item` in its list (not
+    its current choice)."""
+    combo = wait_for(f"the {combo_name} row", lambda: find(root, "combo box", lambda text: text == combo_name))
+    click(combo)
+
+    def item_in_list():
+        # The row shows its current choice, which is not `item`: a label `item` outside
+        # the header's buttons is the open list's.
+        return pyatspi.findAllDescendants(
+            combo, lambda node: node is not None and node.getRoleName() == "label"
+            and node.name == item)
+
+    click(wait_for(f"'{item}' in the {combo_name} list", item_in_list)[-1])
+
+
+def counted_numbers(root, numbers):
+    """Appends the label's number to `numbers` when it changed; returns the newest."""
+    number = shown_number(root)
+    if number is not None and (not numbers or numbers[-1] != number):
+        numbers.append(number)
+    return number
+
+
+def choices_are_one_truth(binary):
+    """The header's backend is remembered by the next run; Preferences shows what the
+    window uses, the header follows a backend chosen there, and a delay changed there
+    applies at once with no number lost or repeated."""
+    app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.02")
+    root = app.root
+    wait_for("counting in the thread", lambda: shown(root) and shown(root)[0] == "thread")
+    press(root, "Process")
+    wait_for("counting in the process", lambda: shown(root) and shown(root)[0] == "process")
+    app.close_and_time(lambda root: frame_action(root, "win.quit"))
+
+    # No --backend: the header's choice was stored. The delay is this run's override.
+    app = Offload(binary, "--worker-delay", "0.4", "--gui-delay", "0.02")
+    root = app.root
+    wait_for("the remembered backend", lambda: shown(root) and shown(root)[0] == "process")
+    if not pressed(root, "Process"):
+        raise Failure("the header does not show the remembered backend")
+    frame_action(root, "win.preferences")
+    worker_delay = preferences_spin(root, "Worker delay in seconds")
+    if abs(worker_delay.queryValue().currentValue - 0.4) > 1e-9:
+        raise Failure(f"Preferences shows a worker delay of {worker_delay.queryValue().currentValue}, "
+                      "not the 0.4 s the window uses")
+    backend_row = find(root, "combo box", lambda text: text == "Backend")
+    if find(backend_row, "label", lambda text: text == "Process") is None:
+        raise Failure("Preferences does not show the backend the window uses")
+
+    choose_in_combo(root, "Backend", "Thread")
+    wait_for("the header to follow Preferences", lambda: pressed(root, "Thread"))
+    wait_for("counting in the thread", lambda: shown(root) and shown(root)[0] == "thread")
+
+    numbers = []
+    wait_for("a few numbers at 0.4 s", lambda: len(numbers) >= 3 if counted_numbers(root, numbers) is not None else False)
+    worker_delay.queryValue().currentValue = 0.1
+    changed_at = time.monotonic()
+    wait_for("the new delay in the window", lambda: find(
+        root, "label", lambda text: text.startswith("One number every 0.1 s")))
+    wait_for("counting at the new delay", lambda: counted_numbers(root, numbers) is not None
+             and numbers[-1] >= numbers[0] + 20)
+    took = time.monotonic() - changed_at
+    steps = {later - earlier for earlier, later in zip(numbers, numbers[1:])}
+    if steps != {1}:
+        raise Failure(f"numbers lost or repeated across the delay change: {numbers}")
+    if took > 20 * 0.4:
+        raise Failure(f"the new delay did not apply at once: {took:.1f} s for 20 numbers")
+    app.close_and_time(lambda root: frame_action(root, "win.quit"))
+
+
+def signals_close_cleanly(binary):
+    """SIGTERM to the window, SIGINT to its process group (a terminal's Ctrl+C) and
+    SIGHUP close it as its close button does: exit 0, no child left."""
+    for backend in ["thread", "process"]:
+        for name, send in [
+            ("SIGTERM", lambda pid: os.kill(pid, signal.SIGTERM)),
+            ("SIGINT to the group", lambda pid: os.killpg(pid, signal.SIGINT)),
+            ("SIGHUP", lambda pid: os.kill(pid, signal.SIGHUP)),
+        ]:
+            app = Offload(binary, "--backend", backend, "--worker-delay", "0.05")
+            wait_for("counting", lambda: shown_number(app.root) is not None)
+            if backend == "process":
+                wait_for("a worker child", lambda: worker_children(app.process.pid))
+            try:
+                app.close_and_time(lambda root: send(app.process.pid))
+            except Failure as failure:
+                raise Failure(f"{name} on {backend}: {failure}")
+
+
+def every_control_is_named(binary):
+    """Every button, toggle, spin button and menu button of the main window has a name
+    a screen reader can say, not a GTK class name."""
+    app = Offload(binary)
+    frame = app.root.getChildAtIndex(0)
+    wait_for("the label", lambda: find(frame, "label", lambda t: t.startswith(("Number", "No number"))))
+    controls = pyatspi.findAllDescendants(frame, lambda node: node is not None and node.getRoleName() in (
+        "push button", "toggle button", "spin button", "menu button", "combo box", "check box"))
+    unnamed = [f"{node.getRoleName()} {node.name!r}" for node in controls
+               if not node.name or node.name.startswith(("Gtk", "Adw"))]
+    if len(controls) < 8 or unnamed:
+        raise Failure(f"controls without a spoken name: {unnamed} (of {len(controls)})")
+    app.close_and_time(lambda root: frame_action(root, "win.quit"))
+
+
 def close_times(binary, worker_delay, runs, backend="thread"):
     times = []
     for _ in range(runs):
@@ -271,6 +401,9 @@ def main():
         figures = {"walkthrough_close_ms": round(walkthrough(binary), 1)}
         switch_backend(binary)
         remembered_choices(binary)
+        choices_are_one_truth(binary)
+        signals_close_cleanly(binary)
+        every_control_is_named(binary)
         crash_recovery(binary, "thread", "panic")
         for fault in ["panic", "abort", "segfault", "garbage"]:
             crash_recovery(binary, "process", fault)
