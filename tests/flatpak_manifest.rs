@@ -17,7 +17,7 @@ fn manifest_path() -> PathBuf {
     root().join("flatpak").join(format!("{APP_ID}.json"))
 }
 
-/// ("name-version", sha256) of every crates.io package in `Cargo.lock`.
+/// ("name-version", sha256) of every package from a registry in `Cargo.lock`.
 fn locked_crates() -> BTreeSet<(String, String)> {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).expect("Cargo.lock");
     lock.split("[[package]]")

@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use app_window::{headline, let_run, shown_number, wait_until};
 use offload_components::app::App;
-use offload_components::settings::Backend;
+use offload_components::settings::{Backend, Choice, Overrides};
+use offload_components::stored::Stored;
 use relm4::gtk::prelude::*;
 use relm4::{adw, gtk, ComponentController, Controller};
 
@@ -29,7 +30,15 @@ fn main() -> ExitCode {
     gtk::init().expect("the private display opens");
     adw::init().expect("libadwaita starts");
     let app = app_window::launch(Backend::Thread, "0.02", "0.05", []);
-    let cases: [Case; 8] = [
+    let cases: [Case; 10] = [
+        (
+            "a_choice_made_in_one_window_reaches_every_window",
+            a_choice_made_in_one_window_reaches_every_window,
+        ),
+        (
+            "an_override_is_shown_never_stored_and_ends_when_the_user_chooses",
+            an_override_is_shown_never_stored_and_ends_when_the_user_chooses,
+        ),
         (
             "counts_and_shows_the_newest_number",
             counts_and_shows_the_newest_number,
@@ -179,4 +188,57 @@ fn ctrl_q_closes_after_the_worker_stopped(app: &Controller<App>) {
 fn job_button_label(app: &Controller<App>) -> Option<String> {
     let label = app.model().job_panel().widgets().job_button.label();
     label.map(String::from)
+}
+
+/// Two windows on the same stored choices: the header's backend clicked in one is
+/// stored, and the other follows at once.
+fn a_choice_made_in_one_window_reaches_every_window(_: &Controller<App>) {
+    let stored = Stored::in_memory();
+    let first = app_window::launch_storing_in(&stored, Overrides::default());
+    let second = app_window::launch_storing_in(&stored, Overrides::default());
+    wait_until("both count", || {
+        shown_number(&first).is_some() && shown_number(&second).is_some()
+    });
+    first.widgets().process_toggle.set_active(true);
+    for app in [&first, &second] {
+        wait_until("every window counts in a process", || {
+            headline(app).starts_with("Number in process: ")
+        });
+        assert!(app.widgets().process_toggle.is_active());
+    }
+    assert_eq!(stored.load().backend, Some(Backend::Process));
+    app_window::close(&first);
+    app_window::close(&second);
+}
+
+/// `--backend process` over a stored thread: the window shows the override and never
+/// stores it; the user's click on Thread is stored and applies.
+fn an_override_is_shown_never_stored_and_ends_when_the_user_chooses(_: &Controller<App>) {
+    let stored = Stored::in_memory();
+    let overrides = Overrides {
+        backend: Some(Backend::Process),
+        ..Overrides::default()
+    };
+    let app = app_window::launch_storing_in(&stored, overrides);
+    wait_until("counting in the overriding process", || {
+        headline(&app).starts_with("Number in process: ")
+    });
+    assert!(app.widgets().process_toggle.is_active());
+    assert_eq!(
+        stored.load().backend,
+        Some(Backend::Thread),
+        "never written back"
+    );
+
+    app.widgets().thread_toggle.set_active(true);
+    wait_until("counting in the chosen thread", || {
+        headline(&app).starts_with("Number in thread: ")
+    });
+    assert_eq!(stored.load().backend, Some(Backend::Thread));
+    // The override is over: a change stored elsewhere now applies here too.
+    stored.save(Choice::Backend(Backend::Process));
+    wait_until("the stored change applies", || {
+        headline(&app).starts_with("Number in process: ")
+    });
+    app_window::close(&app);
 }

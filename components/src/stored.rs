@@ -409,4 +409,31 @@ mod tests {
         );
         assert_eq!(chosen.gui_delay, RunSettings::default().gui_delay);
     }
+
+    #[test]
+    fn a_watch_hears_stored_choices_but_not_the_window_size() {
+        let stored = Stored::in_memory();
+        let heard = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counter = heard.clone();
+        let watch = stored.watch(move || counter.set(counter.get() + 1));
+        stored.save(Choice::JobWorkers(3));
+        stored.save_window(WindowState::default());
+        assert_eq!(heard.get(), 1);
+        drop(watch);
+        stored.save(Choice::JobWorkers(4));
+        assert_eq!(heard.get(), 1, "a dropped watch hears nothing");
+    }
+
+    #[test]
+    fn changes_since_names_each_choice_stored_anew() {
+        let stored = Stored::in_memory();
+        let before = stored.load();
+        stored.save(Choice::Backend(Backend::Process));
+        stored.save(Choice::JobUpto(5_000));
+        let changes = stored.load().changes_since(&before);
+        assert_eq!(
+            changes,
+            [Choice::Backend(Backend::Process), Choice::JobUpto(5_000)]
+        );
+    }
 }

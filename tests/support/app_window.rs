@@ -10,9 +10,11 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use offload_components::app::{App, AppInit, Phase};
+use offload_components::backend::Placement;
 use offload_components::fault::FaultPlan;
 use offload_components::kinds;
-use offload_components::settings::{Backend, Delay, RunSettings};
+use offload_components::settings::{Backend, Choice, Delay, Overrides, RunSettings};
+use offload_components::stored::Stored;
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
 use relm4::{Component, ComponentController, Controller};
@@ -57,16 +59,39 @@ pub fn launch(
         gui_delay: Delay::gui(gui_delay).expect("a valid GUI delay"),
         ..RunSettings::default()
     };
-    let placement = kinds::placement(backend)
-        .children_from(env!("CARGO_BIN_EXE_offload").into())
-        .with_faults(faults);
     let init = AppInit {
-        placement,
+        placement: placement(backend).with_faults(faults),
         ..AppInit::ephemeral(settings)
     };
+    launch_with(init)
+}
+
+/// A window with its choices stored in `stored` (none overridden), counting every 20 ms.
+pub fn launch_storing_in(stored: &Stored, overrides: Overrides) -> Controller<App> {
+    let counting = RunSettings {
+        worker_delay: Delay::worker("0.02").expect("a valid worker delay"),
+        gui_delay: Delay::gui("0.02").expect("a valid GUI delay"),
+        ..RunSettings::default()
+    };
+    stored.save(Choice::WorkerDelay(counting.worker_delay));
+    stored.save(Choice::GuiDelay(counting.gui_delay));
+    launch_with(AppInit {
+        overrides,
+        stored: stored.clone(),
+        placement: placement(Backend::Thread),
+        ..AppInit::ephemeral(counting)
+    })
+}
+
+fn launch_with(init: AppInit) -> Controller<App> {
     let app = App::builder().launch(init).detach();
     app.widget().present();
     app
+}
+
+/// Workers on `backend`, children started from the real `offload` binary.
+fn placement(backend: Backend) -> Placement {
+    kinds::placement(backend).children_from(env!("CARGO_BIN_EXE_offload").into())
 }
 
 /// Runs the main loop until `condition` holds; a heartbeat bounds each wait.

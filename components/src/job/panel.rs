@@ -277,7 +277,13 @@ impl Component for JobPanel {
     ) {
         let probed = matches!(event.0, Event::Probe(_));
         self.update_cmd(event, sender.clone(), root);
-        if probed && self.history.borrow().len() % CHART_REDRAW_EVERY == 0 {
+        if probed
+            && self
+                .history
+                .borrow()
+                .len()
+                .is_multiple_of(CHART_REDRAW_EVERY)
+        {
             widgets.chart.queue_draw();
         }
         self.update_view(widgets, sender);

@@ -138,7 +138,7 @@ fn odd_primes_up_to(limit: u64) -> Vec<u64> {
 
 fn first_odd_multiple(prime: u64, at_least: u64) -> u64 {
     let multiple = at_least.div_ceil(prime) * prime;
-    if multiple % 2 == 0 {
+    if multiple.is_multiple_of(2) {
         multiple + prime
     } else {
         multiple
