@@ -16,7 +16,10 @@ use crate::report::{count, Series, Table, UsageSeries};
 const RSS_ALLOWANCE_KIB: u64 = 8 * 1024;
 
 pub fn churn(cycles: u32) -> Table {
-    assert!(cycles >= 4 && cycles.is_multiple_of(2), "whole pairs of cycles");
+    assert!(
+        cycles >= 4 && cycles.is_multiple_of(2),
+        "whole pairs of cycles"
+    );
     let app = app_window::launch(Backend::Thread, "0.005", "0.01", []);
     app.model().job_panel().widgets().upto.set_value(1e12);
     let mut usage = UsageSeries::default();

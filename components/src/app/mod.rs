@@ -16,7 +16,7 @@ use relm4::{
 use crate::backend::Placement;
 use crate::counter::{Activity, LabelState};
 use crate::job::history::History;
-use crate::job::{JobOutcome, JobPanel, JobPanelInit, JobPanelOutput, JobState};
+use crate::job::{JobOutcome, JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput, JobState};
 use crate::modals::preferences::{Preferences, PreferencesOutput};
 use crate::settings::{Backend, Choice, Overrides, RunSettings};
 use crate::stored::{Remembered, Stored, StoredWatch};
@@ -100,6 +100,8 @@ enum Event {
     Job(JobPanelOutput),
     /// A stored choice changed (in this window, another one, or outside Offload).
     StoredChanged,
+    /// The window's width changed (the user, or the window manager fitting it to a screen).
+    Width(i32),
 }
 
 /// Where the app is in its life.
@@ -220,6 +222,28 @@ impl App {
     }
 }
 
+/// Below this width the window lays its content out for a phone: what is side by side
+/// stacks. Above the wide layout's own minimum, so a window can always narrow past it.
+const NARROW_BELOW: i32 = 500;
+
+fn is_narrow(width: i32) -> bool {
+    width > 0 && width < NARROW_BELOW
+}
+
+/// The width of the widest screen: on a phone the window starts narrow, before the
+/// window manager first fits it.
+fn widest_screen() -> i32 {
+    let Some(display) = gtk::gdk::Display::default() else {
+        return 0;
+    };
+    let monitors = display.monitors();
+    (0..monitors.n_items())
+        .filter_map(|index| monitors.item(index)?.downcast::<gtk::gdk::Monitor>().ok())
+        .map(|monitor| monitor.geometry().width())
+        .max()
+        .unwrap_or(0)
+}
+
 /// The primary menu's button, named for screen readers (which would otherwise say
 /// "GtkMenuButton"): GTK 4.8's Rust bindings cannot set an accessible label, but its UI
 /// definitions can.
@@ -261,7 +285,10 @@ impl Component for App {
                         set_primary: true,
                     },
 
-                    pack_start = &gtk::Box {
+                    // In the middle: the header centres its title between its two sides,
+                    // and the choice of backend there leaves room for a 360 px screen.
+                    #[wrap(Some)]
+                    set_title_widget = &gtk::Box {
                         add_css_class: "linked",
                         set_tooltip_text: Some("Where the worker runs"),
 
@@ -304,66 +331,79 @@ impl Component for App {
                 adw::ToastOverlay {
                     set_vexpand: true,
 
-                    gtk::Box {
-                        set_orientation: gtk::Orientation::Vertical,
-                        set_spacing: 12,
-                        set_margin_all: 24,
-                        set_valign: gtk::Align::Center,
-
-                        #[name = "headline"]
-                        gtk::Label {
-                            add_css_class: "title-1",
-                            #[watch]
-                            set_label: &model.label.headline(),
-                        },
-
-                        #[name = "status"]
-                        gtk::Label {
-                            add_css_class: "dim-label",
-                            #[watch]
-                            set_label: model.label.status(),
-                        },
+                    // A window shorter than its content (a phone) scrolls it; nothing
+                    // in it is wider than a 360 px screen, so it never scrolls sideways.
+                    gtk::ScrolledWindow {
+                        set_hscrollbar_policy: gtk::PolicyType::Never,
+                        set_propagate_natural_height: true,
 
                         gtk::Box {
-                            set_orientation: gtk::Orientation::Horizontal,
-                            set_halign: gtk::Align::Center,
+                            set_orientation: gtk::Orientation::Vertical,
                             set_spacing: 12,
-                            set_margin_top: 12,
+                            set_margin_all: 24,
+                            set_valign: gtk::Align::Center,
 
-                            #[name = "start_pause"]
-                            gtk::Button {
-                                add_css_class: "pill",
-                                add_css_class: "suggested-action",
+                            #[name = "headline"]
+                            gtk::Label {
+                                add_css_class: "title-1",
+                                set_wrap: true,
+                                set_justify: gtk::Justification::Center,
                                 #[watch]
-                                set_label: if model.label.running() { "Pause" } else { "Start" },
-                                connect_clicked => AppInput::ToggleRunning,
+                                set_label: &model.label.headline(),
                             },
 
-                            #[name = "reset"]
-                            gtk::Button {
-                                add_css_class: "pill",
-                                set_label: "Reset",
-                                connect_clicked => AppInput::Reset,
+                            #[name = "status"]
+                            gtk::Label {
+                                add_css_class: "dim-label",
+                                set_wrap: true,
+                                set_justify: gtk::Justification::Center,
+                                #[watch]
+                                set_label: model.label.status(),
                             },
-                        },
 
-                        gtk::Label {
-                            add_css_class: "caption",
-                            add_css_class: "dim-label",
-                            #[watch]
-                            set_label: &format!(
-                                "One number every {}, label refreshed every {}",
-                                model.settings.worker_delay, model.settings.gui_delay
-                            ),
-                        },
+                            gtk::Box {
+                                set_orientation: gtk::Orientation::Horizontal,
+                                set_halign: gtk::Align::Center,
+                                set_spacing: 12,
+                                set_margin_top: 12,
 
-                        gtk::Separator {
-                            set_margin_top: 12,
-                            set_margin_bottom: 12,
-                        },
+                                #[name = "start_pause"]
+                                gtk::Button {
+                                    add_css_class: "pill",
+                                    add_css_class: "suggested-action",
+                                    #[watch]
+                                    set_label: if model.label.running() { "Pause" } else { "Start" },
+                                    connect_clicked => AppInput::ToggleRunning,
+                                },
 
-                        #[local_ref]
-                        job_panel -> gtk::Box {},
+                                #[name = "reset"]
+                                gtk::Button {
+                                    add_css_class: "pill",
+                                    set_label: "Reset",
+                                    connect_clicked => AppInput::Reset,
+                                },
+                            },
+
+                            gtk::Label {
+                                add_css_class: "caption",
+                                add_css_class: "dim-label",
+                                set_wrap: true,
+                                set_justify: gtk::Justification::Center,
+                                #[watch]
+                                set_label: &format!(
+                                    "One number every {}, label refreshed every {}",
+                                    model.settings.worker_delay, model.settings.gui_delay
+                                ),
+                            },
+
+                            gtk::Separator {
+                                set_margin_top: 12,
+                                set_margin_bottom: 12,
+                            },
+
+                            #[local_ref]
+                            job_panel -> gtk::Box {},
+                        },
                     },
                 },
             },
@@ -391,6 +431,7 @@ impl Component for App {
                 request: job_request(settings),
                 start_now: init.start_job,
                 probe_always: init.probe_always,
+                narrow: is_narrow(remembered.window.width) || is_narrow(widest_screen()),
             })
             .forward(sender.command_sender(), |output| {
                 AppEvent(Event::Job(output))
@@ -401,6 +442,10 @@ impl Component for App {
                 .watch(move || events.emit(AppEvent(Event::StoredChanged)))
         };
         root.set_default_size(remembered.window.width, remembered.window.height);
+        let widths = sender.command_sender().clone();
+        root.connect_default_width_notify(move |window| {
+            widths.emit(AppEvent(Event::Width(window.default_width())));
+        });
         if remembered.window.maximized {
             root.maximize();
         }
@@ -459,6 +504,9 @@ impl Component for App {
             Event::Restart => self.restart(&sender),
             Event::Job(output) => self.on_job_panel(output, root, &sender),
             Event::StoredChanged => self.on_stored_changed(&sender),
+            Event::Width(width) => self
+                .job_panel
+                .emit(JobPanelInput::SetNarrow(is_narrow(width))),
         }
     }
 

@@ -29,6 +29,8 @@ pub struct JobPanelInit {
     /// Probe the main loop's responsiveness all the time, not only during a job
     /// (for `offload bench`, which compares idle and busy).
     pub probe_always: bool,
+    /// Lay the panel out for a narrow window.
+    pub narrow: bool,
 }
 
 #[derive(Debug)]
@@ -43,6 +45,8 @@ pub enum JobPanelInput {
     SetPlacement(Placement),
     /// Pause or resume the running job (with the counter).
     SetRunning(bool),
+    /// The window became narrow (a phone), or wide again.
+    SetNarrow(bool),
     /// The window closes: cancel the job, and say `ShutDown` once its workers are gone.
     Shutdown,
 }
@@ -82,6 +86,7 @@ pub struct JobPanel {
     history: Rc<RefCell<History>>,
     probe: Option<Probe>,
     probe_always: bool,
+    narrow: bool,
     shutting_down: bool,
 }
 
@@ -119,16 +124,23 @@ impl Component for JobPanel {
             set_orientation: gtk::Orientation::Vertical,
             set_spacing: 12,
 
+            // The size's label above the size and its button, which stack too in a
+            // narrow window (a phone: 360 px).
+            gtk::Label {
+                set_label: "Count primes below",
+                // Names the spin button for screen readers (labelled-by).
+                set_mnemonic_widget: Some(&upto),
+            },
+
             gtk::Box {
-                set_orientation: gtk::Orientation::Horizontal,
+                #[watch]
+                set_orientation: if model.narrow {
+                    gtk::Orientation::Vertical
+                } else {
+                    gtk::Orientation::Horizontal
+                },
                 set_halign: gtk::Align::Center,
                 set_spacing: 12,
-
-                gtk::Label {
-                    set_label: "Count primes below",
-                    // Names the spin button for screen readers (labelled-by).
-                    set_mnemonic_widget: Some(&upto),
-                },
 
                 #[name = "upto"]
                 gtk::SpinButton {
@@ -176,6 +188,8 @@ impl Component for JobPanel {
             #[name = "job_detail"]
             gtk::Label {
                 add_css_class: "dim-label",
+                set_wrap: true,
+                set_justify: gtk::Justification::Center,
                 #[watch]
                 set_visible: model.job.is_some(),
                 #[watch]
@@ -206,6 +220,7 @@ impl Component for JobPanel {
             history: Rc::default(),
             probe: None,
             probe_always: init.probe_always,
+            narrow: init.narrow,
             shutting_down: false,
         };
         if init.probe_always {
@@ -239,6 +254,7 @@ impl Component for JobPanel {
             }
             JobPanelInput::SetRequest(request) => self.request = request,
             JobPanelInput::SetPlacement(placement) => self.placement = placement,
+            JobPanelInput::SetNarrow(narrow) => self.narrow = narrow,
             JobPanelInput::SetRunning(running) => {
                 self.running = running;
                 if let Some(job) = &self.job {

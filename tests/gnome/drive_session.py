@@ -1,0 +1,96 @@
+#!/usr/bin/python3
+"""Offload in a real GNOME session: the real binary in headless GNOME Shell on Wayland,
+read and clicked through AT-SPI as under Xvfb (tests/e2e/drive_window.py's helpers).
+
+    drive_session.py OFFLOAD desktop   counting, backend switch, a job to its result, close
+    drive_session.py OFFLOAD narrow    on a 360 px wide screen: the window fits, nothing
+                                       sticks out of it, the job row stacks, it scrolls
+
+Run it inside tests/gnome/session.sh. Exits non-zero, naming the step, on a failure.
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+
+import pyatspi  # noqa: E402
+
+import shell  # noqa: E402
+from drive_window import (  # noqa: E402
+    Failure, Offload, find, frame_action, press, shown, wait_for, worker_children,
+)
+
+CONTROL_ROLES = ("push button", "toggle button", "spin button", "label", "progress bar")
+
+
+def desktop(binary):
+    app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05")
+    root = app.root
+    shell.leave_overview()
+    wait_for("counting in the thread", lambda: shown(root) and shown(root)[0] == "thread")
+    press(root, "Process")
+    wait_for("counting in the process", lambda: shown(root) and shown(root)[0] == "process")
+    wait_for("a worker child", lambda: worker_children(app.process.pid))
+
+    size = find(root, "spin button", lambda name: name == "Count primes below")
+    if size is None:
+        raise Failure("no job size")
+    size.queryValue().currentValue = 1_000_000
+    press(root, "Count primes")
+    wait_for("the job's result", lambda: find(
+        root, "label", lambda text: text.startswith("78 498 primes below 1 000 000 (")))
+    app.close_and_time(lambda root: frame_action(root, "win.close"))
+
+
+def extents(node):
+    # On Wayland GTK knows no screen coordinates: these are the window's own.
+    box = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    return box.x, box.y, box.width, box.height
+
+
+def narrow(binary):
+    app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05")
+    root = app.root
+    frame = root.getChildAtIndex(0)
+    shell.leave_overview()
+    wait_for("counting", lambda: shown(root))
+    size = find(root, "spin button", lambda name: name == "Count primes below")
+    press(root, "Count primes")
+    wait_for("the job's line", lambda: find(root, "label", lambda t: "numbers/s" in t or "primes below" in t))
+
+    _, _, width, height = extents(frame)
+    if width > 360:
+        raise Failure(f"the window is {width} px wide on a 360 px screen")
+    showing = pyatspi.findAllDescendants(frame, lambda node: node is not None
+                                         and node.getRoleName() in CONTROL_ROLES
+                                         and node.getState().contains(pyatspi.STATE_VISIBLE))
+    cut = []
+    for node in showing:
+        x, _, node_width, _ = extents(node)
+        if x < 0 or x + node_width > width:
+            cut.append(f"{node.getRoleName()} {node.name!r} at {x}..{x + node_width}")
+    if cut:
+        raise Failure(f"cut off at the window's edge ({width} px): {cut}")
+
+    label = find(root, "label", lambda name: name == "Count primes below")
+    if extents(label)[1] >= extents(size)[1]:
+        raise Failure("the job row does not stack: its label is not above the size")
+    if find(frame, "scroll pane", lambda name: True) is None:
+        raise Failure("the window's content cannot scroll")
+    print(f"narrow: the window is {width}x{height} px; {len(showing)} controls fit")
+    app.close_and_time(lambda root: frame_action(root, "win.close"))
+
+
+def main():
+    binary, mode = sys.argv[1], sys.argv[2]
+    try:
+        {"desktop": desktop, "narrow": narrow}[mode](binary)
+    except Failure as failure:
+        print(f"FAILED ({mode}): {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
