@@ -45,7 +45,10 @@ fn offload_works_in_gnome_shell_on_wayland_down_to_a_phone_screen() {
             .args(["-c", &format!("command -v {tool}")])
             .output()
             .is_ok_and(|output| output.status.success());
-        assert!(found, "{tool} is missing: install the Debian package {package}");
+        assert!(
+            found,
+            "{tool} is missing: install the Debian package {package}"
+        );
     }
     let has_pyatspi = Command::new(SYSTEM_PYTHON)
         .args(["-c", "import pyatspi"])

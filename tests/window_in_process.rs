@@ -30,7 +30,11 @@ fn main() -> ExitCode {
     gtk::init().expect("the private display opens");
     adw::init().expect("libadwaita starts");
     let app = app_window::launch(Backend::Thread, "0.02", "0.05", []);
-    let cases: [Case; 10] = [
+    let cases: [Case; 11] = [
+        (
+            "shortcuts_leave_print_and_reload_to_gnome",
+            shortcuts_leave_print_and_reload_to_gnome,
+        ),
         (
             "a_choice_made_in_one_window_reaches_every_window",
             a_choice_made_in_one_window_reaches_every_window,
@@ -81,7 +85,7 @@ fn counts_and_shows_the_newest_number(app: &Controller<App>) {
     wait_until("a number shows", || shown_number(app).is_some());
     let first = shown_number(app).expect("shown");
     wait_until("a higher number shows", || shown_number(app) > Some(first));
-    assert_eq!(app.widgets().start_pause.label().as_deref(), Some("Pause"));
+    assert_eq!(app.widgets().start_pause_label.label(), "_Pause");
 }
 
 fn pause_button_pauses_and_stops_refreshing(app: &Controller<App>) {
@@ -89,7 +93,7 @@ fn pause_button_pauses_and_stops_refreshing(app: &Controller<App>) {
     wait_until("the pause is confirmed", || {
         app.widgets().status.label() == "Paused"
     });
-    assert_eq!(app.widgets().start_pause.label().as_deref(), Some("Start"));
+    assert_eq!(app.widgets().start_pause_label.label(), "_Start");
     assert!(
         !app.model().is_refreshing(),
         "a paused window keeps no refresh timer"
@@ -161,14 +165,14 @@ fn a_job_shows_its_result(app: &Controller<App>) {
         app.model().job_panel().widgets().job_progress.fraction(),
         1.0
     );
-    assert_eq!(job_button_label(app).as_deref(), Some("Count primes"));
+    assert_eq!(job_button_label(app), "_Count primes");
 }
 
 fn cancel_stops_a_huge_job_at_once(app: &Controller<App>) {
     app.model().job_panel().widgets().upto.set_value(1e12);
     app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job runs", || job_detail(app).contains("numbers/s"));
-    assert_eq!(job_button_label(app).as_deref(), Some("Cancel"));
+    assert_eq!(job_button_label(app), "_Cancel");
     app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job is cancelled", || job_detail(app) == "Cancelled");
     assert!(app.model().job_panel().widgets().job_progress.fraction() < 0.01);
@@ -185,9 +189,13 @@ fn ctrl_q_closes_after_the_worker_stopped(app: &Controller<App>) {
     assert!(!window.is_visible());
 }
 
-fn job_button_label(app: &Controller<App>) -> Option<String> {
-    let label = app.model().job_panel().widgets().job_button.label();
-    label.map(String::from)
+fn job_button_label(app: &Controller<App>) -> String {
+    app.model()
+        .job_panel()
+        .widgets()
+        .job_button_label
+        .label()
+        .into()
 }
 
 /// Two windows on the same stored choices: the header's backend clicked in one is
@@ -241,4 +249,30 @@ fn an_override_is_shown_never_stored_and_ends_when_the_user_chooses(_: &Controll
         headline(&app).starts_with("Number in process: ")
     });
     app_window::close(&app);
+}
+
+/// Ctrl+P and Ctrl+R mean Print and Reload in GNOME apps: no action of ours takes them,
+/// and every action of the window has its key.
+fn shortcuts_leave_print_and_reload_to_gnome(_: &Controller<App>) {
+    let application = relm4::main_application();
+    let mut taken = Vec::new();
+    for action in [
+        "toggle-running",
+        "reset",
+        "job",
+        "close",
+        "quit",
+        "preferences",
+        "shortcuts",
+    ] {
+        let keys = application.accels_for_action(&format!("win.{action}"));
+        assert!(!keys.is_empty(), "win.{action} has no key");
+        taken.extend(keys.iter().map(|key| key.to_string()));
+    }
+    for standard in ["<Primary>p", "<Control>p", "<Primary>r", "<Control>r"] {
+        assert!(
+            !taken.iter().any(|key| key == standard),
+            "{standard} in {taken:?}"
+        );
+    }
 }

@@ -95,7 +95,7 @@ impl Default for WindowState {
     fn default() -> Self {
         Self {
             width: 600,
-            height: 500,
+            height: 680,
             maximized: false,
         }
     }

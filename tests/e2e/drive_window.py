@@ -369,18 +369,40 @@ def signals_close_cleanly(binary):
                 raise Failure(f"{name} on {backend}: {failure}")
 
 
-def every_control_is_named(binary):
-    """Every button, toggle, spin button and menu button of the main window has a name
-    a screen reader can say, not a GTK class name."""
-    app = Offload(binary)
-    frame = app.root.getChildAtIndex(0)
-    wait_for("the label", lambda: find(frame, "label", lambda t: t.startswith(("Number", "No number"))))
-    controls = pyatspi.findAllDescendants(frame, lambda node: node is not None and node.getRoleName() in (
+def unnamed_controls(window):
+    """The buttons, toggles, spin buttons, menu buttons and combo rows of `window` that
+    have no name a screen reader can say (none, or a GTK class name), and how many
+    there are."""
+    controls = pyatspi.findAllDescendants(window, lambda node: node is not None and node.getRoleName() in (
         "push button", "toggle button", "spin button", "menu button", "combo box", "check box"))
     unnamed = [f"{node.getRoleName()} {node.name!r}" for node in controls
-               if not node.name or node.name.startswith(("Gtk", "Adw"))]
-    if len(controls) < 8 or unnamed:
-        raise Failure(f"controls without a spoken name: {unnamed} (of {len(controls)})")
+               if not node.name or node.name.startswith(("Gtk", "Adw")) or "_" in node.name]
+    return unnamed, len(controls)
+
+
+def every_control_is_named(binary):
+    """Every control of the main window and of Preferences has a name a screen reader
+    can say, not a GTK class name; the chart is an image described with its values."""
+    app = Offload(binary, "--job", "primes", "--upto", "1e12")
+    frame = app.root.getChildAtIndex(0)
+    wait_for("the label", lambda: find(frame, "label", lambda t: t.startswith(("Number", "No number"))))
+    unnamed, count = unnamed_controls(frame)
+    if count < 8 or unnamed:
+        raise Failure(f"controls of the window without a spoken name: {unnamed} (of {count})")
+    chart = wait_for("the chart", lambda: pyatspi.findDescendant(
+        frame, lambda node: node is not None and node.getRoleName() == "image"
+        and "Chart of the last minute" in node.description))
+    wait_for("the chart's values", lambda: "G numbers a second" in chart.description
+             and not chart.description.endswith("at most 0.00 G numbers a second"))
+
+    frame_action(app.root, "win.preferences")
+    preferences = wait_for("Preferences", lambda: next(
+        (window for window in (app.root.getChildAtIndex(index) for index in range(app.root.childCount))
+         if window is not None and window.name == "Preferences"), None))
+    wait_for("Preferences' controls", lambda: unnamed_controls(preferences)[1] >= 5)
+    unnamed, count = unnamed_controls(preferences)
+    if unnamed:
+        raise Failure(f"controls of Preferences without a spoken name: {unnamed} (of {count})")
     app.close_and_time(lambda root: frame_action(root, "win.quit"))
 
 

@@ -18,7 +18,8 @@ relm4::new_stateless_action!(pub(super) ResetAction, WindowActions, "reset");
 relm4::new_stateless_action!(pub(super) JobAction, WindowActions, "job");
 
 /// The window's actions and their keys. Ctrl+W and Ctrl+Q both close the window, which
-/// is the whole app.
+/// is the whole app. Pause and Reset take Shift with their letter: Ctrl+P and Ctrl+R are
+/// Print and Reload in every GNOME app.
 pub(super) fn install_actions(
     window: &adw::ApplicationWindow,
     sender: &ComponentSender<App>,
@@ -29,8 +30,8 @@ pub(super) fn install_actions(
     application.set_accelerators_for_action::<QuitAction>(&["<primary>q"]);
     application.set_accelerators_for_action::<PreferencesAction>(&["<primary>comma"]);
     application.set_accelerators_for_action::<ShortcutsAction>(&["<primary>question"]);
-    application.set_accelerators_for_action::<ToggleRunningAction>(&["<primary>p"]);
-    application.set_accelerators_for_action::<ResetAction>(&["<primary>r"]);
+    application.set_accelerators_for_action::<ToggleRunningAction>(&["<primary><shift>p"]);
+    application.set_accelerators_for_action::<ResetAction>(&["<primary><shift>r"]);
     application.set_accelerators_for_action::<JobAction>(&["<primary>Return"]);
 
     let mut group = RelmActionGroup::<WindowActions>::new();

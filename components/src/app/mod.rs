@@ -294,7 +294,6 @@ impl Component for App {
 
                         #[name = "thread_toggle"]
                         gtk::ToggleButton {
-                            set_label: "Thread",
                             set_tooltip_text: Some("Run the worker on a thread of this app"),
                             #[watch]
                             set_sensitive: model.can_switch(),
@@ -306,11 +305,17 @@ impl Component for App {
                                     sender.input(AppInput::Choose(Choice::Backend(Backend::Thread)));
                                 }
                             } @thread_toggled,
+
+                            // A label of its own that names the button: with a mnemonic in
+                            // the button's own label, GTK 4.8 would say "_Thread Thread".
+                            gtk::Label {
+                                set_text_with_mnemonic: "_Thread",
+                                set_mnemonic_widget: Some(&thread_toggle),
+                            },
                         },
 
                         #[name = "process_toggle"]
                         gtk::ToggleButton {
-                            set_label: "Process",
                             set_tooltip_text: Some("Run the worker in a separate process"),
                             set_group: Some(&thread_toggle),
                             #[watch]
@@ -323,6 +328,11 @@ impl Component for App {
                                     sender.input(AppInput::Choose(Choice::Backend(Backend::Process)));
                                 }
                             } @process_toggled,
+
+                            gtk::Label {
+                                set_text_with_mnemonic: "Pr_ocess",
+                                set_mnemonic_widget: Some(&process_toggle),
+                            },
                         },
                     },
                 },
@@ -371,16 +381,26 @@ impl Component for App {
                                 gtk::Button {
                                     add_css_class: "pill",
                                     add_css_class: "suggested-action",
-                                    #[watch]
-                                    set_label: if model.label.running() { "Pause" } else { "Start" },
                                     connect_clicked => AppInput::ToggleRunning,
+
+                                    #[name = "start_pause_label"]
+                                    gtk::Label {
+                                        set_use_underline: true,
+                                        set_mnemonic_widget: Some(&start_pause),
+                                        #[watch]
+                                        set_label: if model.label.running() { "_Pause" } else { "_Start" },
+                                    },
                                 },
 
                                 #[name = "reset"]
                                 gtk::Button {
                                     add_css_class: "pill",
-                                    set_label: "Reset",
                                     connect_clicked => AppInput::Reset,
+
+                                    gtk::Label {
+                                        set_text_with_mnemonic: "_Reset",
+                                        set_mnemonic_widget: Some(&reset),
+                                    },
                                 },
                             },
 

@@ -1,15 +1,32 @@
 //! The responsiveness chart: the main loop's lateness and the job's rate over the last
-//! minute, drawn with cairo from the shared `History`. Drawing only; no state of its own.
+//! minute, drawn with cairo from the shared `History`, and its scale, legend and spoken
+//! description as text for real labels (they follow the user's font size). No state of
+//! its own.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use relm4::gtk::{self, cairo, prelude::*};
 
-use super::history::{History, WINDOW};
+use super::history::{History, Sample, WINDOW};
 
 const LATENESS_COLOR: (f64, f64, f64) = (0.21, 0.52, 0.89);
 const RATE_COLOR: (f64, f64, f64) = (0.18, 0.76, 0.49);
+
+/// A drawing area that a screen reader calls an image, "Responsiveness chart" (its
+/// description tells what it shows). The role is fixed at construction, and GTK 4.8's
+/// bindings can set neither it nor a name: a UI definition can.
+pub fn area() -> gtk::DrawingArea {
+    let definition = r#"<interface>
+        <object class="GtkDrawingArea" id="chart">
+          <property name="accessible-role">img</property>
+          <accessibility><property name="label">Responsiveness chart</property></accessibility>
+        </object>
+      </interface>"#;
+    gtk::Builder::from_string(definition)
+        .object("chart")
+        .expect("the definition holds the chart")
+}
 
 /// Makes `area` draw `history` whenever it is redrawn.
 pub fn attach(area: &gtk::DrawingArea, history: Rc<RefCell<History>>) {
@@ -24,6 +41,77 @@ pub fn attach(area: &gtk::DrawingArea, history: Rc<RefCell<History>>) {
     });
 }
 
+/// The tops of the chart's two lines: what its legend and description say.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Scale {
+    /// Milliseconds; at least 10, so that a quiet main loop draws a flat line.
+    pub top_lateness_ms: f64,
+    /// Numbers sieved per second.
+    pub top_rate: f64,
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Self {
+            top_lateness_ms: 10.0,
+            top_rate: 1.0,
+        }
+    }
+}
+
+impl Scale {
+    pub fn of(history: &History) -> Self {
+        let floor = Self::default();
+        Self {
+            top_lateness_ms: history
+                .samples()
+                .map(lateness_ms)
+                .fold(floor.top_lateness_ms, f64::max),
+            top_rate: history
+                .samples()
+                .map(|sample| sample.rate)
+                .fold(floor.top_rate, f64::max),
+        }
+    }
+
+    /// The blue line's legend, in Pango markup.
+    pub fn lateness_legend(&self) -> String {
+        format!(
+            "<span foreground=\"{}\">●</span> Main loop lateness, top {:.0} ms",
+            hex(LATENESS_COLOR),
+            self.top_lateness_ms
+        )
+    }
+
+    /// The green line's legend, in Pango markup.
+    pub fn rate_legend(&self) -> String {
+        format!(
+            "<span foreground=\"{}\">●</span> Job rate, top {:.2} G numbers/s",
+            hex(RATE_COLOR),
+            self.top_rate / 1e9
+        )
+    }
+
+    /// What the chart shows, for a screen reader.
+    pub fn description(&self) -> String {
+        format!(
+            "Chart of the last minute: the window's timer fired at most {:.0} ms late; \
+             the job sieved at most {:.2} G numbers a second",
+            self.top_lateness_ms,
+            self.top_rate / 1e9
+        )
+    }
+}
+
+fn lateness_ms(sample: &Sample) -> f64 {
+    sample.lateness.as_secs_f64() * 1000.0
+}
+
+fn hex((red, green, blue): (f64, f64, f64)) -> String {
+    let byte = |part: f64| (part * 255.0).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", byte(red), byte(green), byte(blue))
+}
+
 fn draw(
     context: &cairo::Context,
     width: f64,
@@ -36,42 +124,58 @@ fn draw(
     let Some(latest) = history.latest() else {
         return Ok(());
     };
+    let scale = Scale::of(history);
     let end = latest.at.as_secs_f64();
     let window = WINDOW.as_secs_f64();
     let x = |at: f64| width * (1.0 - (end - at) / window);
-    let lateness_ms = |sample: &super::history::Sample| sample.lateness.as_secs_f64() * 1000.0;
-    let top_lateness = history.samples().map(lateness_ms).fold(10.0, f64::max);
-    let top_rate = history
-        .samples()
-        .map(|sample| sample.rate)
-        .fold(1.0, f64::max);
 
-    let line =
-        |color: (f64, f64, f64), value: &dyn Fn(&super::history::Sample) -> f64, top: f64| {
-            context.set_source_rgb(color.0, color.1, color.2);
-            context.set_line_width(1.5);
-            for (index, sample) in history.samples().enumerate() {
-                let point = (
-                    x(sample.at.as_secs_f64()),
-                    height - 4.0 - (height - 20.0) * value(sample) / top,
-                );
-                if index == 0 {
-                    context.move_to(point.0, point.1);
-                } else {
-                    context.line_to(point.0, point.1);
-                }
+    let line = |color: (f64, f64, f64), value: &dyn Fn(&Sample) -> f64, top: f64| {
+        context.set_source_rgb(color.0, color.1, color.2);
+        context.set_line_width(1.5);
+        for (index, sample) in history.samples().enumerate() {
+            let point = (
+                x(sample.at.as_secs_f64()),
+                height - 4.0 - (height - 8.0) * value(sample) / top,
+            );
+            if index == 0 {
+                context.move_to(point.0, point.1);
+            } else {
+                context.line_to(point.0, point.1);
             }
-            context.stroke()
-        };
-    line(RATE_COLOR, &|sample| sample.rate, top_rate)?;
-    line(LATENESS_COLOR, &lateness_ms, top_lateness)?;
-
-    context.set_font_size(11.0);
-    context.set_source_rgb(LATENESS_COLOR.0, LATENESS_COLOR.1, LATENESS_COLOR.2);
-    context.move_to(6.0, 13.0);
-    context.show_text(&format!("main loop lateness (top {top_lateness:.0} ms)"))?;
-    context.set_source_rgb(RATE_COLOR.0, RATE_COLOR.1, RATE_COLOR.2);
-    context.move_to(width / 2.0 + 6.0, 13.0);
-    context.show_text(&format!("job rate (top {:.2} G/s)", top_rate / 1e9))?;
+        }
+        context.stroke()
+    };
+    line(RATE_COLOR, &|sample| sample.rate, scale.top_rate)?;
+    line(LATENESS_COLOR, &lateness_ms, scale.top_lateness_ms)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn the_scale_covers_the_highest_sample_and_says_so() {
+        let mut history = History::default();
+        for (second, late_ms, rate) in [(0, 3, 5e8), (1, 42, 1.3e9), (2, 7, 9e8)] {
+            history.push(Sample {
+                at: Duration::from_secs(second),
+                lateness: Duration::from_millis(late_ms),
+                rate,
+            });
+        }
+        let scale = Scale::of(&history);
+        assert_eq!(scale.top_lateness_ms, 42.0);
+        assert_eq!(scale.top_rate, 1.3e9);
+        assert!(scale
+            .lateness_legend()
+            .ends_with("Main loop lateness, top 42 ms"));
+        assert!(scale
+            .rate_legend()
+            .ends_with("Job rate, top 1.30 G numbers/s"));
+        assert!(scale.description().contains("at most 42 ms late"));
+        assert_eq!(Scale::of(&History::default()), Scale::default());
+    }
 }

@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use relm4::gtk::prelude::*;
 use relm4::{gtk, Component, ComponentParts, ComponentSender};
 
+use super::chart::{self, Scale};
 use super::history::{History, Sample, PROBE_INTERVAL};
-use super::{chart, JobOutcome, JobRequest, JobRun, JobState};
+use super::{JobOutcome, JobRequest, JobRun, JobState};
 use crate::backend::Placement;
 use crate::settings::MAX_UPTO;
 use crate::worker::{OwnedSource, WorkerOutput};
@@ -84,6 +85,8 @@ pub struct JobPanel {
     /// Tags each job's reports, so that a cancelled job's late ones are told apart.
     generation: u64,
     history: Rc<RefCell<History>>,
+    /// The chart's scale as last drawn: its legend and description.
+    scale: Scale,
     probe: Option<Probe>,
     probe_always: bool,
     narrow: bool,
@@ -168,9 +171,17 @@ impl Component for JobPanel {
 
                 #[name = "job_button"]
                 gtk::Button {
-                    #[watch]
-                    set_label: if model.job_running() { "Cancel" } else { "Count primes" },
                     connect_clicked => JobPanelInput::StartOrCancel,
+
+                    // A label of its own that names the button: with a mnemonic in the
+                    // button's own label, GTK 4.8 would say "_Cancel Cancel".
+                    #[name = "job_button_label"]
+                    gtk::Label {
+                        set_use_underline: true,
+                        set_mnemonic_widget: Some(&job_button),
+                        #[watch]
+                        set_label: if model.job_running() { "_Cancel" } else { "_Count primes" },
+                    },
                 },
             },
 
@@ -196,12 +207,41 @@ impl Component for JobPanel {
                 set_label: &model.state().map(JobState::detail).unwrap_or_default(),
             },
 
-            #[name = "chart"]
-            gtk::DrawingArea {
-                set_content_height: 90,
-                set_tooltip_text: Some("How late the window's timer fires (blue) and the job's rate (green), last minute"),
+            gtk::Box {
+                set_orientation: gtk::Orientation::Vertical,
+                set_spacing: 6,
                 #[watch]
                 set_visible: model.probe.is_some() || model.job.is_some(),
+
+                gtk::Box {
+                    set_orientation: gtk::Orientation::Horizontal,
+                    set_spacing: 12,
+                    set_homogeneous: true,
+
+                    gtk::Label {
+                        add_css_class: "caption",
+                        set_xalign: 0.0,
+                        set_wrap: true,
+                        #[watch]
+                        set_markup: &model.scale.lateness_legend(),
+                    },
+
+                    gtk::Label {
+                        add_css_class: "caption",
+                        set_xalign: 0.0,
+                        set_wrap: true,
+                        #[watch]
+                        set_markup: &model.scale.rate_legend(),
+                    },
+                },
+
+                #[local_ref]
+                chart -> gtk::DrawingArea {
+                    set_content_height: 90,
+                    // GTK 4.8 speaks a widget's tooltip as its description.
+                    #[watch]
+                    set_tooltip_text: Some(&model.scale.description()),
+                },
             },
         }
     }
@@ -218,6 +258,7 @@ impl Component for JobPanel {
             job: None,
             generation: 0,
             history: Rc::default(),
+            scale: Scale::default(),
             probe: None,
             probe_always: init.probe_always,
             narrow: init.narrow,
@@ -229,8 +270,9 @@ impl Component for JobPanel {
         if init.start_now {
             model.start_job(&sender);
         }
+        let chart = &chart::area();
+        chart::attach(chart, model.history.clone());
         let widgets = view_output!();
-        chart::attach(&widgets.chart, model.history.clone());
         ComponentParts { model, widgets }
     }
 
@@ -300,6 +342,7 @@ impl Component for JobPanel {
                 .len()
                 .is_multiple_of(CHART_REDRAW_EVERY)
         {
+            self.scale = Scale::of(&self.history.borrow());
             widgets.chart.queue_draw();
         }
         self.update_view(widgets, sender);

@@ -54,7 +54,8 @@ impl SimpleComponent for Preferences {
 
                     #[name = "backend"]
                     adw::ComboRow {
-                        set_title: "Backend",
+                        set_title: "_Backend",
+                        set_use_underline: true,
                         set_subtitle: "A thread of this app, or a separate process",
                         set_model: Some(&gtk::StringList::new(&["Thread", "Process"])),
                         #[watch]
@@ -66,8 +67,12 @@ impl SimpleComponent for Preferences {
                     },
 
                     adw::ActionRow {
-                        set_title: "Worker delay",
+                        set_title: "_Worker delay",
+                        set_use_underline: true,
+                        // Names the spin button for screen readers (labelled-by the title).
+                        set_activatable_widget: Some(&worker_delay_spin),
                         set_subtitle: "Seconds between two numbers, 0 for as fast as it can",
+                        #[name = "worker_delay_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
                             set_adjustment: &gtk::Adjustment::new(seconds(model.shown.worker_delay), 0.0, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
@@ -83,8 +88,12 @@ impl SimpleComponent for Preferences {
                     },
 
                     adw::ActionRow {
-                        set_title: "Refresh delay",
+                        set_title: "_Refresh delay",
+                        set_use_underline: true,
+                        // Names the spin button for screen readers (labelled-by the title).
+                        set_activatable_widget: Some(&gui_delay_spin),
                         set_subtitle: "Seconds between two label refreshes",
+                        #[name = "gui_delay_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
                             set_adjustment: &gtk::Adjustment::new(seconds(model.shown.gui_delay), MIN_GUI_DELAY_SECONDS, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
@@ -105,7 +114,11 @@ impl SimpleComponent for Preferences {
                     set_description: Some("Count the primes below a number; changes apply to the next job"),
 
                     adw::ActionRow {
-                        set_title: "Count primes below",
+                        set_title: "_Count primes below",
+                        set_use_underline: true,
+                        // Names the spin button for screen readers (labelled-by the title).
+                        set_activatable_widget: Some(&job_upto_spin),
+                        #[name = "job_upto_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
                             set_adjustment: &gtk::Adjustment::new(model.shown.job_upto as f64, 2.0, MAX_UPTO as f64, 1e6, 1e9, 0.0),
@@ -122,8 +135,12 @@ impl SimpleComponent for Preferences {
                     },
 
                     adw::ActionRow {
-                        set_title: "Workers",
+                        set_title: "W_orkers",
+                        set_use_underline: true,
+                        // Names the spin button for screen readers (labelled-by the title).
+                        set_activatable_widget: Some(&job_workers_spin),
                         set_subtitle: "How many workers share the job; 0 for one per core",
+                        #[name = "job_workers_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
                             set_adjustment: &gtk::Adjustment::new(f64::from(model.shown.job_workers), 0.0, MAX_WORKERS as f64, 1.0, 4.0, 0.0),
