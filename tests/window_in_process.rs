@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use app_window::{headline, let_run, shown_number, wait_until};
-use offload_components::app::App;
+use offload_components::app::{App, AppInput, Phase};
 use offload_components::settings::{Backend, Choice, Overrides};
 use offload_components::stored::Stored;
 use relm4::gtk::prelude::*;
@@ -30,7 +30,11 @@ fn main() -> ExitCode {
     gtk::init().expect("the private display opens");
     adw::init().expect("libadwaita starts");
     let app = app_window::launch(Backend::Thread, "0.02", "0.05", []);
-    let cases: [Case; 11] = [
+    let cases: [Case; 12] = [
+        (
+            "closing_during_a_job_asks_and_keep_counting_keeps_it",
+            closing_during_a_job_asks_and_keep_counting_keeps_it,
+        ),
         (
             "shortcuts_leave_print_and_reload_to_gnome",
             shortcuts_leave_print_and_reload_to_gnome,
@@ -275,4 +279,54 @@ fn shortcuts_leave_print_and_reload_to_gnome(_: &Controller<App>) {
             "{standard} in {taken:?}"
         );
     }
+}
+
+/// The question a close asks while a job runs, if it is showing.
+fn close_question() -> Option<adw::MessageDialog> {
+    gtk::Window::list_toplevels()
+        .into_iter()
+        .filter_map(|window| window.downcast::<adw::MessageDialog>().ok())
+        .find(|dialog| dialog.is_visible())
+}
+
+/// Ctrl+W during a job asks; "Keep Counting" keeps the window and the job; a scripted
+/// close asks nothing.
+fn closing_during_a_job_asks_and_keep_counting_keeps_it(_: &Controller<App>) {
+    let app = app_window::launch(Backend::Thread, "0.02", "0.05", []);
+    app.model().job_panel().widgets().upto.set_value(1e12);
+    app.model().job_panel().widgets().job_button.emit_clicked();
+    wait_until("the job runs", || job_detail(&app).contains("numbers/s"));
+
+    WidgetExt::activate_action(app.widget(), "win.close", None).expect("the close action exists");
+    wait_until("the question", || close_question().is_some());
+    click_in(&close_question().expect("asked"), "_Keep Counting");
+    wait_until("the question is gone", || close_question().is_none());
+    let_run(Duration::from_millis(200));
+    assert_eq!(app.model().phase(), Phase::Open);
+    assert!(app.model().job().is_some_and(|job| job.is_running()));
+
+    app.emit(AppInput::CloseNow);
+    wait_until("the scripted close", || {
+        matches!(app.model().phase(), Phase::Closed { .. })
+    });
+    assert!(close_question().is_none(), "a scripted close asked");
+}
+
+/// Clicks the button labelled `label` somewhere inside `widget`, as a user would.
+fn click_in(widget: &impl IsA<gtk::Widget>, label: &str) {
+    let mut pending = vec![widget.as_ref().clone()];
+    while let Some(widget) = pending.pop() {
+        if let Some(button) = widget.downcast_ref::<gtk::Button>() {
+            if button.label().as_deref() == Some(label) {
+                button.emit_clicked();
+                return;
+            }
+        }
+        let mut child = widget.first_child();
+        while let Some(next) = child {
+            child = next.next_sibling();
+            pending.push(next);
+        }
+    }
+    panic!("no '{label}' button");
 }

@@ -403,7 +403,45 @@ def every_control_is_named(binary):
     unnamed, count = unnamed_controls(preferences)
     if unnamed:
         raise Failure(f"controls of Preferences without a spoken name: {unnamed} (of {count})")
-    app.close_and_time(lambda root: frame_action(root, "win.quit"))
+    app.close_and_time(lambda root: stop_and_close(root))
+
+
+def stop_and_close(root):
+    """Ctrl+Q during a job, and "Stop and Close" in the question it asks."""
+    frame_action(root, "win.quit")
+    # libadwaita 1.2's dialog buttons are named twice over by GTK 4.8 ("_Stop and Close
+    # Stop and Close"); a screen reader still says the words.
+    answer = wait_for("the question closing asks", lambda: find(
+        root, "push button", lambda name: "Stop and Close" in name))
+    answer.queryAction().doAction(0)
+
+
+def job_keeps_the_session_up(binary):
+    """While a job runs the window asks the session manager (a stand-in here) not to
+    suspend or log out, with a reason, and releases it when the job ends."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    manager = subprocess.Popen([sys.executable, os.path.join(here, "session_manager.py")],
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        if manager.stdout.readline().strip() != "ready":
+            raise Failure("the stand-in session manager did not start")
+        app = Offload(binary, "--job", "primes", "--upto", "2e9")
+        inhibit = manager.stdout.readline().split(maxsplit=4)
+        if inhibit[:2] != ["Inhibit", "io.github.offload.Offload"]:
+            raise Failure(f"no Inhibit call for the job: {inhibit}")
+        flags, cookie, reason = int(inhibit[2]), inhibit[3], inhibit[4].strip()
+        suspend_and_logout = 4 | 1
+        if flags & suspend_and_logout != suspend_and_logout or not reason:
+            raise Failure(f"Inhibit should keep off suspend and logout, with a reason: {inhibit}")
+        wait_for("the job's result", lambda: find(
+            app.root, "label", lambda text: "primes below 2 000 000 000" in text), patience=60)
+        released = manager.stdout.readline().split()
+        if released != ["Uninhibit", cookie]:
+            raise Failure(f"the inhibition was not released when the job ended: {released}")
+        app.close_and_time(lambda root: frame_action(root, "win.quit"))
+    finally:
+        manager.terminate()
+        manager.wait()
 
 
 def close_times(binary, worker_delay, runs, backend="thread"):
@@ -426,6 +464,7 @@ def main():
         choices_are_one_truth(binary)
         signals_close_cleanly(binary)
         every_control_is_named(binary)
+        job_keeps_the_session_up(binary)
         crash_recovery(binary, "thread", "panic")
         for fault in ["panic", "abort", "segfault", "garbage"]:
             crash_recovery(binary, "process", fault)

@@ -1,7 +1,6 @@
 //! The window's actions and their keyboard shortcuts.
 
 use relm4::actions::{AccelsPlus, RelmAction, RelmActionGroup};
-use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentSender};
 
 use super::{App, AppInput};
@@ -56,17 +55,14 @@ pub(super) fn install_actions(
     group.add_action(RelmAction::<ShortcutsAction>::new_stateless(move |_| {
         crate::modals::shortcuts::show(&shortcuts_parent);
     }));
-    let about_parent = window.clone();
-    group.add_action(RelmAction::<AboutAction>::new_stateless(move |_| {
-        crate::modals::about::show(&about_parent);
-    }));
-    let close_window = window.clone();
-    group.add_action(RelmAction::<CloseAction>::new_stateless(move |_| {
-        close_window.close();
-    }));
-    let quit_window = window.clone();
-    group.add_action(RelmAction::<QuitAction>::new_stateless(move |_| {
-        quit_window.close();
-    }));
+    group.add_action(RelmAction::<AboutAction>::new_stateless(message_action(
+        || AppInput::ShowAbout,
+    )));
+    group.add_action(RelmAction::<CloseAction>::new_stateless(message_action(
+        || AppInput::CloseRequested,
+    )));
+    group.add_action(RelmAction::<QuitAction>::new_stateless(message_action(
+        || AppInput::CloseRequested,
+    )));
     group.register_for_widget(window);
 }

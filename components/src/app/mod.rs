@@ -25,10 +25,12 @@ use crate::worker::{OwnedSource, WorkerOutput};
 mod actions;
 mod choices;
 mod counter_life;
+mod long_work;
 
 use actions::{install_actions, AboutAction, PreferencesAction, ShortcutsAction};
 use choices::job_request;
 use counter_life::CounterLife;
+use long_work::Inhibition;
 
 /// How the window starts.
 #[derive(Clone, Debug)]
@@ -73,8 +75,14 @@ pub enum AppInput {
     /// Preferences: stored, and applied at once.
     Choose(Choice),
     ShowPreferences,
-    /// The user closes the window: its close button, Ctrl+W or Ctrl+Q.
+    /// The user closes the window: its close button, Ctrl+W or Ctrl+Q. While a job runs,
+    /// it asks first.
     CloseRequested,
+    /// The user answered the question closing asked.
+    CloseAnswered {
+        close: bool,
+    },
+    ShowAbout,
     /// A script or a signal closes the window (`--quit-when-done`, `--close-after`, the
     /// bench, SIGTERM): it never asks the user anything.
     CloseNow,
@@ -137,6 +145,10 @@ pub struct App {
     preferences: Option<Controller<Preferences>>,
     /// Toasts to show at the next view update.
     toasts: Vec<String>,
+    /// The question "Stop the job and close?" is open.
+    asking_to_close: bool,
+    /// Held while a job runs.
+    inhibition: Option<Inhibition>,
 }
 
 impl App {
@@ -200,13 +212,20 @@ impl App {
         sender: &ComponentSender<Self>,
     ) {
         match output {
-            JobPanelOutput::Ended(JobOutcome::Failed(reason)) => {
-                self.toasts.push(format!("Job failed: worker {reason}"));
+            JobPanelOutput::Started => self.inhibition = Inhibition::during_job(window),
+            JobPanelOutput::Ended(outcome) => {
+                self.inhibition = None;
+                self.notify_ended(window, &outcome);
+                match outcome {
+                    JobOutcome::Failed(reason) => {
+                        self.toasts.push(format!("Job failed: worker {reason}"));
+                    }
+                    JobOutcome::Done { .. } if self.quit_when_done => {
+                        self.begin_close(window, sender);
+                    }
+                    _ => {}
+                }
             }
-            JobPanelOutput::Ended(JobOutcome::Done { .. }) if self.quit_when_done => {
-                self.begin_close(window, sender);
-            }
-            JobPanelOutput::Ended(_) => {}
             JobPanelOutput::UptoChosen(upto) => self.choose(Choice::JobUpto(upto), sender),
             JobPanelOutput::ShutDown => {
                 self.job_panel_shut_down = true;
@@ -487,6 +506,8 @@ impl Component for App {
             quit_when_done: init.quit_when_done,
             preferences: None,
             toasts: Vec::new(),
+            asking_to_close: false,
+            inhibition: None,
         };
         model.counter = CounterLife::Live(model.launch_counter(0, &sender));
         model.start_refreshing(&sender);
@@ -508,7 +529,15 @@ impl Component for App {
             AppInput::Reset if open => self.reset(),
             AppInput::Choose(choice) => self.choose(choice, &sender),
             AppInput::ShowPreferences => self.show_preferences(root, &sender),
-            AppInput::CloseRequested | AppInput::CloseNow => self.begin_close(root, &sender),
+            AppInput::CloseRequested => self.ask_to_close(root, &sender),
+            AppInput::CloseAnswered { close } => {
+                self.asking_to_close = false;
+                if close {
+                    self.begin_close(root, &sender);
+                }
+            }
+            AppInput::CloseNow => self.begin_close(root, &sender),
+            AppInput::ShowAbout => crate::modals::about::show(root, self.settings.backend),
             AppInput::ToggleRunning | AppInput::Reset => {}
         }
     }

@@ -54,6 +54,8 @@ pub enum JobPanelInput {
 
 #[derive(Debug)]
 pub enum JobPanelOutput {
+    /// A job started.
+    Started,
     /// A job is over: done, cancelled or failed.
     Ended(JobOutcome),
     /// The user chose this size in the panel: the window stores it.
@@ -112,6 +114,11 @@ impl JobPanel {
 
     fn job_running(&self) -> bool {
         self.state().is_some_and(JobState::is_running)
+    }
+
+    /// What the line under the bar says now.
+    pub fn detail(&self) -> String {
+        self.state().map(JobState::detail).unwrap_or_default()
     }
 }
 
@@ -374,6 +381,7 @@ impl JobPanel {
         }
         self.job = Some(job);
         self.start_probe(sender);
+        let _ = sender.output(JobPanelOutput::Started);
     }
 
     fn on_part(&mut self, part: usize, output: WorkerOutput, sender: &ComponentSender<Self>) {

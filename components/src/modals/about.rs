@@ -1,11 +1,20 @@
-//! About Offload.
+//! About Offload: who makes it, its licence, website and issue tracker, the newest
+//! release's notes (taken from the AppStream metainfo when building), and the debug
+//! facts a bug report needs.
 
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk};
 
+use crate::settings::Backend;
 use crate::APP_ID;
 
-pub fn show(parent: &impl IsA<gtk::Window>) {
+/// Read from the metainfo by the build script.
+const WEBSITE: &str = include_str!(concat!(env!("OUT_DIR"), "/about_website.txt"));
+const ISSUES: &str = include_str!(concat!(env!("OUT_DIR"), "/about_issues.txt"));
+const RELEASE_VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/about_release_version.txt"));
+const RELEASE_NOTES: &str = include_str!(concat!(env!("OUT_DIR"), "/about_release_notes.txt"));
+
+pub fn show(parent: &impl IsA<gtk::Window>, backend: Backend) {
     adw::AboutWindow::builder()
         .transient_for(parent)
         .modal(true)
@@ -13,8 +22,30 @@ pub fn show(parent: &impl IsA<gtk::Window>) {
         .application_icon(APP_ID)
         .version(env!("CARGO_PKG_VERSION"))
         .developer_name("The Offload developers")
+        .copyright("© 2026 The Offload developers")
         .comments("Heavy work in the background, a window that never freezes, and a clean stop.")
         .license_type(gtk::License::Gpl30)
+        .website(WEBSITE)
+        .issue_url(ISSUES)
+        .release_notes_version(RELEASE_VERSION)
+        .release_notes(RELEASE_NOTES)
+        .debug_info(debug_info(backend))
+        .debug_info_filename("offload-debug-info.txt")
         .build()
         .present();
+}
+
+/// What a bug report needs to know about this run.
+fn debug_info(backend: Backend) -> String {
+    format!(
+        "Offload {}\nGTK {}.{}.{}\nlibadwaita {}.{}.{}\nBackend: {}\n",
+        env!("CARGO_PKG_VERSION"),
+        gtk::major_version(),
+        gtk::minor_version(),
+        gtk::micro_version(),
+        adw::major_version(),
+        adw::minor_version(),
+        adw::micro_version(),
+        backend.noun(),
+    )
 }
