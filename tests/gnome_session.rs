@@ -2,17 +2,65 @@
 //! started by `tests/gnome/session.sh` for each run, and the real binary in it, read and
 //! clicked through AT-SPI by `tests/gnome/drive_session.py`: counting, a backend switch,
 //! a job to its result and a clean close on a desktop-sized screen; on a 360 px phone
-//! screen, a window that fits, whose job row stacks and whose content scrolls.
+//! screen, a window that fits, whose job row stacks and whose content scrolls; and a
+//! notification when a job ends behind another window.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Debian's interpreter: pyatspi and gi come from Debian's packages, not from pip.
 const SYSTEM_PYTHON: &str = "/usr/bin/python3";
 
+/// Offload installed as GNOME Shell finds apps: its desktop file under
+/// `XDG_DATA_DIRS/applications`, and its `Exec` on `PATH` (GLib skips a desktop file
+/// whose program it cannot find). Removed when dropped.
+struct Installed(PathBuf);
+
+impl Installed {
+    fn new() -> Self {
+        let root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("gnome-session-{}", std::process::id()));
+        let applications = root.join("share/applications");
+        std::fs::create_dir_all(&applications).expect("the target folder is writable");
+        std::fs::create_dir_all(root.join("bin")).expect("the target folder is writable");
+        let desktop = "io.github.offload.Offload.desktop";
+        let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("flatpak")
+            .join(desktop);
+        std::fs::copy(source, applications.join(desktop)).expect("the desktop file copies");
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_offload"), root.join("bin/offload"))
+            .expect("a link to the binary");
+        Self(root)
+    }
+
+    fn path(&self) -> std::ffi::OsString {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let dirs = std::iter::once(self.0.join("bin")).chain(std::env::split_paths(&path));
+        std::env::join_paths(dirs).expect("paths join")
+    }
+
+    fn data_dirs(&self) -> std::ffi::OsString {
+        let system = std::env::var("XDG_DATA_DIRS")
+            .unwrap_or_else(|_| "/usr/local/share:/usr/share".to_owned());
+        let mut dirs = self.0.join("share").into_os_string();
+        dirs.push(":");
+        dirs.push(system);
+        dirs
+    }
+}
+
+impl Drop for Installed {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 fn in_gnome_shell(screen: &str, mode: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let installed = Installed::new();
     let output = Command::new(root.join("tests/gnome/session.sh"))
+        .env("PATH", installed.path())
+        .env("XDG_DATA_DIRS", installed.data_dirs())
         .arg(screen)
         .arg(SYSTEM_PYTHON)
         .arg(root.join("tests/gnome/drive_session.py"))
@@ -34,9 +82,11 @@ fn in_gnome_shell(screen: &str, mode: &str) {
 }
 
 #[test]
-fn offload_works_in_gnome_shell_on_wayland_down_to_a_phone_screen() {
+fn offload_works_in_gnome_shell_on_wayland_down_to_a_phone_screen_and_notifies() {
     for (tool, package) in [
         ("gnome-shell", "gnome-shell"),
+        // GNOME Shell's notification service runs on gjs.
+        ("gjs", "gjs"),
         ("gdbus", "libglib2.0-bin"),
         ("dbus-run-session", "dbus"),
         ("unshare", "util-linux"),
@@ -61,4 +111,5 @@ fn offload_works_in_gnome_shell_on_wayland_down_to_a_phone_screen() {
 
     in_gnome_shell("1024x768", "desktop");
     in_gnome_shell("360x640", "narrow");
+    in_gnome_shell("1024x768", "notify");
 }

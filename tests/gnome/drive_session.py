@@ -5,6 +5,9 @@ read and clicked through AT-SPI as under Xvfb (tests/e2e/drive_window.py's helpe
     drive_session.py OFFLOAD desktop   counting, backend switch, a job to its result, close
     drive_session.py OFFLOAD narrow    on a 360 px wide screen: the window fits, nothing
                                        sticks out of it, the job row stacks, it scrolls
+    drive_session.py OFFLOAD notify    a job that ends behind another window says so in a
+                                       GNOME Shell notification (needs Offload's desktop
+                                       file on XDG_DATA_DIRS and `offload` on PATH)
 
 Run it inside tests/gnome/session.sh. Exits non-zero, naming the step, on a failure.
 """
@@ -82,10 +85,36 @@ def narrow(binary):
     app.close_and_time(lambda root: frame_action(root, "win.close"))
 
 
+def shell_says(text):
+    """A label of GNOME Shell's (a notification's) that contains `text`, if any."""
+    for app in pyatspi.Registry.getDesktop(0):
+        if app is not None and app.name == "gnome-shell":
+            found = find(app, "label", lambda name: name is not None and text in name)
+            if found is not None:
+                return found
+    return None
+
+
+def notify(binary):
+    working = Offload(binary, "--job", "primes", "--upto", "3e9")
+    shell.leave_overview()
+    wait_for("the job runs", lambda: find(working.root, "label", lambda t: "numbers/s" in t))
+    # Another window takes the focus: the job now ends behind it.
+    other = Offload(binary)
+    wait_for("the other window", lambda: shown(other.root))
+    result = wait_for("the job's result", lambda: find(
+        working.root, "label", lambda t: "primes below 3 000 000 000" in t), patience=60).name
+    wait_for("GNOME Shell's notification", lambda: shell_says("Job done"), patience=20)
+    wait_for("the result in the notification", lambda: shell_says(result))
+    print(f"notify: GNOME Shell shows 'Job done: {result}'")
+    other.close_and_time(lambda root: frame_action(root, "win.close"))
+    working.close_and_time(lambda root: frame_action(root, "win.close"))
+
+
 def main():
     binary, mode = sys.argv[1], sys.argv[2]
     try:
-        {"desktop": desktop, "narrow": narrow}[mode](binary)
+        {"desktop": desktop, "narrow": narrow, "notify": notify}[mode](binary)
     except Failure as failure:
         print(f"FAILED ({mode}): {failure}", file=sys.stderr)
         return 1
