@@ -2,7 +2,9 @@
 //! - the GSettings schema, compiled next to the build, so that `cargo run` finds it
 //!   without installing anything system-wide (installed builds use the system's);
 //! - the About window's website, issue tracker and newest release notes, read from the
-//!   AppStream metainfo, so that they are written in one place.
+//!   AppStream metainfo, so that they are written in one place;
+//! - the translations in `po/`, compiled for `cargo run` (installed builds install
+//!   their own).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +16,30 @@ fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     compile_schema(&out.join("schemas"));
     about_from_metainfo(&out);
+    compile_translations(&out.join("locale"));
+}
+
+/// `po/LANG.po` for each language in `po/LINGUAS` to `LANG/LC_MESSAGES/offload.mo`.
+fn compile_translations(out: &Path) {
+    println!("cargo:rerun-if-changed=../po");
+    let linguas = std::fs::read_to_string("../po/LINGUAS").expect("po/LINGUAS is readable");
+    for language in linguas
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+    {
+        let folder = out.join(language).join("LC_MESSAGES");
+        std::fs::create_dir_all(&folder).expect("OUT_DIR is writable");
+        let status = Command::new("msgfmt")
+            .arg("--check")
+            .arg("-o")
+            .arg(folder.join("offload.mo"))
+            .arg(format!("../po/{language}.po"))
+            .status()
+            .expect("msgfmt runs (Debian: gettext)");
+        assert!(status.success(), "po/{language}.po does not compile");
+    }
+    println!("cargo:rustc-env=OFFLOAD_BUILD_LOCALE_DIR={}", out.display());
 }
 
 fn compile_schema(out: &Path) {

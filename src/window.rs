@@ -27,6 +27,8 @@ pub struct WindowRun {
 }
 
 pub fn run(run: WindowRun) -> Result<(), String> {
+    // First: setting the locale is safe only while this is the only thread.
+    offload_components::i18n::init();
     let signals = CaughtSignals::catch()?;
     gtk::init().map_err(|_| {
         "cannot open a display; run Offload in a graphical session, or try 'offload headless'"

@@ -61,6 +61,8 @@ fn in_gnome_shell(screen: &str, mode: &str) {
     let output = Command::new(root.join("tests/gnome/session.sh"))
         .env("PATH", installed.path())
         .env("XDG_DATA_DIRS", installed.data_dirs())
+        .env("LC_ALL", "C.UTF-8")
+        .env_remove("LANGUAGE")
         .arg(screen)
         .arg(SYSTEM_PYTHON)
         .arg(root.join("tests/gnome/drive_session.py"))

@@ -1,7 +1,7 @@
 //! Offload's Relm4 components and the work they drive.
 //!
-//! Rooms, each importing only those below it: `settings`, `stored` and `fault` (plain
-//! data); `worker` (the Worker component that runs any task on its own thread);
+//! Rooms, each importing only those below it: `settings`, `stored`, `fault` and `i18n`
+//! (plain data, and the user's language); `worker` (the Worker component that runs any task on its own thread);
 //! `backend` (which worker, where: a thread, or a child process); `counter` and `job`
 //! (the work itself, and the job's panel); `kinds` (what each kind of worker runs);
 //! `app` and `modals` (the window). Start-up and the command line live in the binary.
@@ -10,6 +10,7 @@ pub mod app;
 pub mod backend;
 pub mod counter;
 pub mod fault;
+pub mod i18n;
 pub mod job;
 pub mod kinds;
 pub mod modals;

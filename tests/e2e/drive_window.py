@@ -15,6 +15,7 @@ Run it on a private display: xvfb-run -a dbus-run-session -- drive_window.py OFF
 
 import json
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -88,6 +89,12 @@ def shown(root):
 def shown_number(root):
     seen = shown(root)
     return seen[1] if seen else None
+
+
+def ungrouped(text):
+    """`text` with the thousands separators of its numbers taken out, whatever the
+    locale writes them with."""
+    return re.sub(r"(?<=\d)[ ,.'\u00a0\u202f](?=\d{3}(?!\d))", "", text)
 
 
 def has_label(root, text):
@@ -416,6 +423,45 @@ def stop_and_close(root):
     answer.queryAction().doAction(0)
 
 
+def german_locale():
+    """A folder with the de_DE.UTF-8 locale, made from the system's locale sources if
+    the system has not got it (LOCPATH finds it there)."""
+    folder = os.path.join(os.environ.get("XDG_CONFIG_HOME", "/tmp"), "locales")
+    os.makedirs(folder, exist_ok=True)
+    made = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8",
+                           os.path.join(folder, "de_DE.UTF-8")], capture_output=True, text=True)
+    if made.returncode not in (0, 1):  # 1: made, with warnings
+        raise Failure(f"cannot make the German locale (Debian: locales): {made.stderr.strip()}")
+    return folder
+
+
+def speaks_german(binary):
+    """With German as the user's language the window reads in German, numbers written
+    the German way, as a screen reader hears it."""
+    locales = german_locale()
+    saved = {name: os.environ.get(name) for name in ("LC_ALL", "LANG", "LANGUAGE", "LOCPATH")}
+    os.environ.update(LC_ALL="de_DE.UTF-8", LANG="de_DE.UTF-8", LANGUAGE="de", LOCPATH=locales)
+    try:
+        app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05",
+                      "--job", "primes", "--upto", "2e6")
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    root = app.root
+    wait_for("the German headline", lambda: find(root, "label", lambda t: t.startswith("Zahl im Thread: ")))
+    for name in ("Pause", "Zurücksetzen", "Thread", "Prozess", "Hauptmenü"):
+        if find(root, "push button", lambda text: text == name) is None:
+            raise Failure(f"no '{name}' button in German")
+    wait_for("the German result", lambda: find(
+        root, "label", lambda t: t.startswith("148.933 Primzahlen unter 2.000.000 (") and "," in t))
+    if find(root, "label", lambda t: t.startswith("Eine Zahl alle 0,05 s")) is None:
+        raise Failure("the delays are not written the German way")
+    app.close_and_time(lambda root: frame_action(root, "win.quit"))
+
+
 def job_keeps_the_session_up(binary):
     """While a job runs the window asks the session manager (a stand-in here) not to
     suspend or log out, with a reason, and releases it when the job ends."""
@@ -434,7 +480,8 @@ def job_keeps_the_session_up(binary):
         if flags & suspend_and_logout != suspend_and_logout or not reason:
             raise Failure(f"Inhibit should keep off suspend and logout, with a reason: {inhibit}")
         wait_for("the job's result", lambda: find(
-            app.root, "label", lambda text: "primes below 2 000 000 000" in text), patience=60)
+            app.root, "label", lambda text: "primes below 2000000000" in ungrouped(text)),
+            patience=60)
         released = manager.stdout.readline().split()
         if released != ["Uninhibit", cookie]:
             raise Failure(f"the inhibition was not released when the job ended: {released}")
@@ -465,6 +512,7 @@ def main():
         signals_close_cleanly(binary)
         every_control_is_named(binary)
         job_keeps_the_session_up(binary)
+        speaks_german(binary)
         crash_recovery(binary, "thread", "panic")
         for fault in ["panic", "abort", "segfault", "garbage"]:
             crash_recovery(binary, "process", fault)

@@ -36,7 +36,10 @@ use report::Table;
 /// never reaches the next, nor the developer's own settings.
 pub fn offload() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_offload"));
-    command.env("GSETTINGS_BACKEND", "memory");
+    command
+        .env("GSETTINGS_BACKEND", "memory")
+        .env("LC_ALL", "C.UTF-8")
+        .env_remove("LANGUAGE");
     command
 }
 

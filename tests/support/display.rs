@@ -109,6 +109,9 @@ pub fn on_private_display<S: AsRef<OsStr>>(
         .env("GDK_BACKEND", "x11")
         .env("GDK_DEBUG", "gl-disable")
         .env("NO_AT_BRIDGE", "0")
+        // The window speaks the user's language; tests read English, plain numbers.
+        .env("LC_ALL", "C.UTF-8")
+        .env_remove("LANGUAGE")
         .env("XDG_CONFIG_HOME", &display.config.0);
     (command, display)
 }

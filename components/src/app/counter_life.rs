@@ -12,6 +12,7 @@ use relm4::{adw, ComponentController, ComponentSender};
 
 use super::{App, AppEvent, Event, Phase};
 use crate::backend::{WorkerInit, WorkerKind, WorkerRun};
+use crate::i18n::{fill, gettext, numbers};
 use crate::job::JobPanelInput;
 use crate::stored::WindowState;
 use crate::worker::{OwnedSource, WorkerInput, WorkerOutput};
@@ -251,9 +252,9 @@ impl App {
                 worker.retire();
                 let delay = restart_delay(self.crashes_in_a_row);
                 self.crashes_in_a_row += 1;
-                self.toasts.push(format!(
-                    "Worker {reason}; restarting in {:.1} s",
-                    delay.as_secs_f64()
+                self.toasts.push(fill(
+                    &gettext("Worker {}; restarting in {} s"),
+                    &[&reason, &numbers().decimal(delay.as_secs_f64(), 1)],
                 ));
                 let sender = sender.command_sender().clone();
                 CounterLife::Restarting {
@@ -281,7 +282,7 @@ impl App {
             CounterLife::Replacing { worker, .. } => {
                 drop(worker);
                 self.toasts
-                    .push("Worker did not stop; a new one took over".to_owned());
+                    .push(gettext("Worker did not stop; a new one took over"));
                 self.counter = CounterLife::Live(self.launch_counter(self.next_number(), sender));
             }
             CounterLife::Stopping { worker, .. } => {

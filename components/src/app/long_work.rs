@@ -7,6 +7,7 @@ use relm4::gtk::gio;
 use relm4::{adw, gtk, ComponentController, ComponentSender};
 
 use super::{App, AppInput};
+use crate::i18n::gettext;
 use crate::job::JobOutcome;
 
 /// The question's answers, as libadwaita names responses.
@@ -29,7 +30,7 @@ impl Inhibition {
         let cookie = application.inhibit(
             Some(window),
             gtk::ApplicationInhibitFlags::SUSPEND | gtk::ApplicationInhibitFlags::LOGOUT,
-            Some("Offload is counting primes"),
+            Some(&gettext("Offload is counting primes")),
         );
         (cookie != 0).then(|| Self(cookie))
     }
@@ -58,10 +59,15 @@ impl App {
         self.asking_to_close = true;
         let dialog = adw::MessageDialog::new(
             Some(window),
-            Some("Stop the job and close?"),
-            Some("Closing stops the count of primes; the work done so far is lost."),
+            Some(&gettext("Stop the job and close?")),
+            Some(&gettext(
+                "Closing stops the count of primes; the work done so far is lost.",
+            )),
         );
-        dialog.add_responses(&[(KEEP, "_Keep Counting"), (CLOSE, "_Stop and Close")]);
+        dialog.add_responses(&[
+            (KEEP, &gettext("_Keep Counting")),
+            (CLOSE, &gettext("_Stop and Close")),
+        ]);
         dialog.set_response_appearance(CLOSE, adw::ResponseAppearance::Destructive);
         dialog.set_default_response(Some(KEEP));
         dialog.set_close_response(KEEP);
@@ -88,11 +94,11 @@ impl App {
             return;
         }
         let (title, body) = match outcome {
-            JobOutcome::Done { .. } => ("Job done", self.job_panel.model().detail()),
-            JobOutcome::Failed(_) => ("Job failed", self.job_panel.model().detail()),
+            JobOutcome::Done { .. } => (gettext("Job done"), self.job_panel.model().detail()),
+            JobOutcome::Failed(_) => (gettext("Job failed"), self.job_panel.model().detail()),
             JobOutcome::Cancelled | JobOutcome::Running => return,
         };
-        let notification = gio::Notification::new(title);
+        let notification = gio::Notification::new(&title);
         notification.set_body(Some(&body));
         application.send_notification(Some("job-ended"), &notification);
     }

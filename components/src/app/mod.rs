@@ -15,6 +15,7 @@ use relm4::{
 
 use crate::backend::Placement;
 use crate::counter::{Activity, LabelState};
+use crate::i18n::{fill, gettext, numbers};
 use crate::job::history::History;
 use crate::job::{JobOutcome, JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput, JobState};
 use crate::modals::preferences::{Preferences, PreferencesOutput};
@@ -218,7 +219,8 @@ impl App {
                 self.notify_ended(window, &outcome);
                 match outcome {
                     JobOutcome::Failed(reason) => {
-                        self.toasts.push(format!("Job failed: worker {reason}"));
+                        self.toasts
+                            .push(fill(&gettext("Job failed: worker {}"), &[&reason]));
                     }
                     JobOutcome::Done { .. } if self.quit_when_done => {
                         self.begin_close(window, sender);
@@ -267,12 +269,12 @@ fn widest_screen() -> i32 {
 /// "GtkMenuButton"): GTK 4.8's Rust bindings cannot set an accessible label, but its UI
 /// definitions can.
 fn named_menu_button() -> gtk::MenuButton {
-    let definition = r#"<interface>
-        <object class="GtkMenuButton" id="main_menu">
-          <accessibility><property name="label">Main Menu</property></accessibility>
-        </object>
-      </interface>"#;
-    gtk::Builder::from_string(definition)
+    let definition = format!(
+        "<interface><object class=\"GtkMenuButton\" id=\"main_menu\"><accessibility>\
+         <property name=\"label\">{}</property></accessibility></object></interface>",
+        glib::markup_escape_text(&gettext("Main Menu"))
+    );
+    gtk::Builder::from_string(&definition)
         .object("main_menu")
         .expect("the definition holds the button")
 }
@@ -300,7 +302,7 @@ impl Component for App {
                     pack_end = main_menu -> gtk::MenuButton {
                         set_icon_name: "open-menu-symbolic",
                         set_menu_model: Some(&primary_menu),
-                        set_tooltip_text: Some("Main Menu"),
+                        set_tooltip_text: Some(&gettext("Main Menu")),
                         set_primary: true,
                     },
 
@@ -309,11 +311,11 @@ impl Component for App {
                     #[wrap(Some)]
                     set_title_widget = &gtk::Box {
                         add_css_class: "linked",
-                        set_tooltip_text: Some("Where the worker runs"),
+                        set_tooltip_text: Some(&gettext("Where the worker runs")),
 
                         #[name = "thread_toggle"]
                         gtk::ToggleButton {
-                            set_tooltip_text: Some("Run the worker on a thread of this app"),
+                            set_tooltip_text: Some(&gettext("Run the worker on a thread of this app")),
                             #[watch]
                             set_sensitive: model.can_switch(),
                             #[watch]
@@ -328,14 +330,14 @@ impl Component for App {
                             // A label of its own that names the button: with a mnemonic in
                             // the button's own label, GTK 4.8 would say "_Thread Thread".
                             gtk::Label {
-                                set_text_with_mnemonic: "_Thread",
+                                set_text_with_mnemonic: &gettext("_Thread"),
                                 set_mnemonic_widget: Some(&thread_toggle),
                             },
                         },
 
                         #[name = "process_toggle"]
                         gtk::ToggleButton {
-                            set_tooltip_text: Some("Run the worker in a separate process"),
+                            set_tooltip_text: Some(&gettext("Run the worker in a separate process")),
                             set_group: Some(&thread_toggle),
                             #[watch]
                             set_sensitive: model.can_switch(),
@@ -349,7 +351,7 @@ impl Component for App {
                             } @process_toggled,
 
                             gtk::Label {
-                                set_text_with_mnemonic: "Pr_ocess",
+                                set_text_with_mnemonic: &gettext("Pr_ocess"),
                                 set_mnemonic_widget: Some(&process_toggle),
                             },
                         },
@@ -387,7 +389,7 @@ impl Component for App {
                                 set_wrap: true,
                                 set_justify: gtk::Justification::Center,
                                 #[watch]
-                                set_label: model.label.status(),
+                                set_label: &model.label.status(),
                             },
 
                             gtk::Box {
@@ -407,7 +409,7 @@ impl Component for App {
                                         set_use_underline: true,
                                         set_mnemonic_widget: Some(&start_pause),
                                         #[watch]
-                                        set_label: if model.label.running() { "_Pause" } else { "_Start" },
+                                        set_label: &if model.label.running() { gettext("_Pause") } else { gettext("_Start") },
                                     },
                                 },
 
@@ -417,7 +419,7 @@ impl Component for App {
                                     connect_clicked => AppInput::Reset,
 
                                     gtk::Label {
-                                        set_text_with_mnemonic: "_Reset",
+                                        set_text_with_mnemonic: &gettext("_Reset"),
                                         set_mnemonic_widget: Some(&reset),
                                     },
                                 },
@@ -429,9 +431,12 @@ impl Component for App {
                                 set_wrap: true,
                                 set_justify: gtk::Justification::Center,
                                 #[watch]
-                                set_label: &format!(
-                                    "One number every {}, label refreshed every {}",
-                                    model.settings.worker_delay, model.settings.gui_delay
+                                set_label: &fill(
+                                    &gettext("One number every {} s, label refreshed every {} s"),
+                                    &[
+                                        &numbers().shortest(model.settings.worker_delay.duration().as_secs_f64()),
+                                        &numbers().shortest(model.settings.gui_delay.duration().as_secs_f64()),
+                                    ],
                                 ),
                             },
 
@@ -451,9 +456,9 @@ impl Component for App {
 
     menu! {
         primary_menu: {
-            "_Preferences" => PreferencesAction,
-            "_Keyboard Shortcuts" => ShortcutsAction,
-            "_About Offload" => AboutAction,
+            &gettext("_Preferences") => PreferencesAction,
+            &gettext("_Keyboard Shortcuts") => ShortcutsAction,
+            &gettext("_About Offload") => AboutAction,
         }
     }
 

@@ -4,6 +4,7 @@
 //! refresh, like the seed's `update_label`. The newest number always stays readable;
 //! "Queue is empty!" is a status beside it, not a replacement for it.
 
+use crate::i18n::{fill, gettext, numbers};
 use crate::settings::Backend;
 
 /// What the last refresh found.
@@ -138,21 +139,25 @@ impl LabelState {
 
     /// The big line: "Number in thread: 7".
     pub fn headline(&self) -> String {
-        match self.shown {
-            Some(number) => format!("Number in {}: {number}", self.shown_from.noun()),
-            None => "No number yet".to_owned(),
-        }
+        let Some(number) = self.shown else {
+            return gettext("No number yet");
+        };
+        let template = match self.shown_from {
+            Backend::Thread => gettext("Number in thread: {}"),
+            Backend::Process => gettext("Number in process: {}"),
+        };
+        fill(&template, &[&numbers().whole(number)])
     }
 
     /// The small line under it.
-    pub fn status(&self) -> &'static str {
+    pub fn status(&self) -> String {
         match (self.activity, self.freshness) {
-            (Activity::Pausing, _) => "Pausing…",
-            (Activity::Paused, Freshness::Waiting) => "Press Start to count",
-            (Activity::Paused, _) => "Paused",
-            (Activity::Running, Freshness::Waiting) => "Waiting for the first number…",
-            (Activity::Running, Freshness::Fresh) => "Counting",
-            (Activity::Running, Freshness::QueueEmpty) => "Queue is empty!",
+            (Activity::Pausing, _) => gettext("Pausing…"),
+            (Activity::Paused, Freshness::Waiting) => gettext("Press Start to count"),
+            (Activity::Paused, _) => gettext("Paused"),
+            (Activity::Running, Freshness::Waiting) => gettext("Waiting for the first number…"),
+            (Activity::Running, Freshness::Fresh) => gettext("Counting"),
+            (Activity::Running, Freshness::QueueEmpty) => gettext("Queue is empty!"),
         }
     }
 }

@@ -9,6 +9,7 @@ use std::rc::Rc;
 use relm4::gtk::{self, cairo, prelude::*};
 
 use super::history::{History, Sample, WINDOW};
+use crate::i18n::{fill, gettext, numbers};
 
 const LATENESS_COLOR: (f64, f64, f64) = (0.21, 0.52, 0.89);
 const RATE_COLOR: (f64, f64, f64) = (0.18, 0.76, 0.49);
@@ -17,13 +18,13 @@ const RATE_COLOR: (f64, f64, f64) = (0.18, 0.76, 0.49);
 /// description tells what it shows). The role is fixed at construction, and GTK 4.8's
 /// bindings can set neither it nor a name: a UI definition can.
 pub fn area() -> gtk::DrawingArea {
-    let definition = r#"<interface>
-        <object class="GtkDrawingArea" id="chart">
-          <property name="accessible-role">img</property>
-          <accessibility><property name="label">Responsiveness chart</property></accessibility>
-        </object>
-      </interface>"#;
-    gtk::Builder::from_string(definition)
+    let definition = format!(
+        "<interface><object class=\"GtkDrawingArea\" id=\"chart\">\
+         <property name=\"accessible-role\">img</property><accessibility>\
+         <property name=\"label\">{}</property></accessibility></object></interface>",
+        gtk::glib::markup_escape_text(&gettext("Responsiveness chart"))
+    );
+    gtk::Builder::from_string(&definition)
         .object("chart")
         .expect("the definition holds the chart")
 }
@@ -76,31 +77,43 @@ impl Scale {
 
     /// The blue line's legend, in Pango markup.
     pub fn lateness_legend(&self) -> String {
-        format!(
-            "<span foreground=\"{}\">●</span> Main loop lateness, top {:.0} ms",
-            hex(LATENESS_COLOR),
-            self.top_lateness_ms
-        )
+        let text = fill(
+            &gettext("Main loop lateness, top {} ms"),
+            &[&numbers().decimal(self.top_lateness_ms, 0)],
+        );
+        legend(LATENESS_COLOR, &text)
     }
 
     /// The green line's legend, in Pango markup.
     pub fn rate_legend(&self) -> String {
-        format!(
-            "<span foreground=\"{}\">●</span> Job rate, top {:.2} G numbers/s",
-            hex(RATE_COLOR),
-            self.top_rate / 1e9
-        )
+        let text = fill(
+            &gettext("Job rate, top {} G numbers/s"),
+            &[&numbers().decimal(self.top_rate / 1e9, 2)],
+        );
+        legend(RATE_COLOR, &text)
     }
 
     /// What the chart shows, for a screen reader.
     pub fn description(&self) -> String {
-        format!(
-            "Chart of the last minute: the window's timer fired at most {:.0} ms late; \
-             the job sieved at most {:.2} G numbers a second",
-            self.top_lateness_ms,
-            self.top_rate / 1e9
+        fill(
+            &gettext(
+                "Chart of the last minute: the window's timer fired at most {} ms late; the job sieved at most {} G numbers a second",
+            ),
+            &[
+                &numbers().decimal(self.top_lateness_ms, 0),
+                &numbers().decimal(self.top_rate / 1e9, 2),
+            ],
         )
     }
+}
+
+/// A coloured dot, then `text` (escaped for markup).
+fn legend(color: (f64, f64, f64), text: &str) -> String {
+    format!(
+        "<span foreground=\"{}\">●</span> {}",
+        hex(color),
+        gtk::glib::markup_escape_text(text)
+    )
 }
 
 fn lateness_ms(sample: &Sample) -> f64 {

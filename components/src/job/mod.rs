@@ -13,7 +13,7 @@ mod state;
 pub use panel::{JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput};
 pub use part::PrimesPart;
 pub use run::{default_parts, JobRun};
-pub use state::{group, JobOutcome, JobState};
+pub use state::{JobOutcome, JobState};
 
 /// A heavy job: count the primes below `upto`, shared by `workers` workers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

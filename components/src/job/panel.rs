@@ -13,6 +13,7 @@ use super::chart::{self, Scale};
 use super::history::{History, Sample, PROBE_INTERVAL};
 use super::{JobOutcome, JobRequest, JobRun, JobState};
 use crate::backend::Placement;
+use crate::i18n::gettext;
 use crate::settings::MAX_UPTO;
 use crate::worker::{OwnedSource, WorkerOutput};
 
@@ -137,7 +138,7 @@ impl Component for JobPanel {
             // The size's label above the size and its button, which stack too in a
             // narrow window (a phone: 360 px).
             gtk::Label {
-                set_label: "Count primes below",
+                set_label: &gettext("Count primes below"),
                 // Names the spin button for screen readers (labelled-by).
                 set_mnemonic_widget: Some(&upto),
             },
@@ -165,7 +166,7 @@ impl Component for JobPanel {
                     set_digits: 0,
                     set_numeric: true,
                     set_width_chars: 14,
-                    set_tooltip_text: Some("The job's size: count the primes below this number"),
+                    set_tooltip_text: Some(&gettext("The job's size: count the primes below this number")),
                     #[watch]
                     set_sensitive: !model.job_running(),
                     #[watch]
@@ -187,7 +188,7 @@ impl Component for JobPanel {
                         set_use_underline: true,
                         set_mnemonic_widget: Some(&job_button),
                         #[watch]
-                        set_label: if model.job_running() { "_Cancel" } else { "_Count primes" },
+                        set_label: &if model.job_running() { gettext("_Cancel") } else { gettext("_Count primes") },
                     },
                 },
             },

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use crate::i18n::{fill, gettext, ngettext, numbers};
 use crate::worker::Progress;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -110,54 +111,66 @@ impl JobState {
         Some(Duration::from_secs_f64(left.min(1e9)))
     }
 
-    /// "42 %" in the bar.
+    /// "42%" in the bar.
     pub fn percent_text(&self) -> String {
-        format!("{:.0} %", self.fraction() * 100.0)
+        let percent = numbers().decimal(self.fraction() * 100.0, 0);
+        fill(&gettext("{}%"), &[&percent])
     }
 
     /// The line under the bar.
     pub fn detail(&self) -> String {
+        let numbers = numbers();
         match &self.outcome {
             JobOutcome::Running => match (self.rate(), self.remaining()) {
-                (Some(rate), Some(left)) => format!(
-                    "{} numbers/s · {} left · {} primes so far",
-                    si(rate),
-                    clock(left),
-                    group(self.primes())
-                ),
-                _ => "Starting…".to_owned(),
+                (Some(rate), Some(left)) => {
+                    let primes = self.primes();
+                    let template = ngettext(
+                        "{} numbers/s · {} left · {} prime so far",
+                        "{} numbers/s · {} left · {} primes so far",
+                        plural_count(primes),
+                    );
+                    fill(
+                        &template,
+                        &[&si(rate), &clock(left), &numbers.whole(primes)],
+                    )
+                }
+                _ => gettext("Starting…"),
             },
-            JobOutcome::Done { primes, elapsed } => format!(
-                "{} primes below {} ({:.2} s)",
-                group(*primes),
-                group(self.upto),
-                elapsed.as_secs_f64()
-            ),
-            JobOutcome::Cancelled => "Cancelled".to_owned(),
-            JobOutcome::Failed(reason) => format!("Failed: worker {reason}"),
+            JobOutcome::Done { primes, elapsed } => {
+                let template = ngettext(
+                    "{} prime below {} ({} s)",
+                    "{} primes below {} ({} s)",
+                    plural_count(*primes),
+                );
+                fill(
+                    &template,
+                    &[
+                        &numbers.whole(*primes),
+                        &numbers.whole(self.upto),
+                        &numbers.decimal(elapsed.as_secs_f64(), 2),
+                    ],
+                )
+            }
+            JobOutcome::Cancelled => gettext("Cancelled"),
+            JobOutcome::Failed(reason) => fill(&gettext("Failed: worker {}"), &[reason]),
         }
     }
 }
 
-/// 12345678 -> "12 345 678" (thin spaces would be nicer; plain ones read everywhere).
-pub fn group(number: u64) -> String {
-    let digits = number.to_string();
-    let mut grouped = String::new();
-    for (index, digit) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            grouped.push(' ');
-        }
-        grouped.push(digit);
-    }
-    grouped
+/// What `ngettext` chooses a plural form by (it takes a 32-bit count; the last digits
+/// decide the form in every language).
+fn plural_count(count: u64) -> u32 {
+    u32::try_from(count).unwrap_or(1_000_000 + (count % 1_000_000) as u32)
 }
 
+/// 1.3e9 -> "1.3 G".
 fn si(value: f64) -> String {
+    let numbers = numbers();
     match value {
-        v if v >= 1e9 => format!("{:.1} G", v / 1e9),
-        v if v >= 1e6 => format!("{:.1} M", v / 1e6),
-        v if v >= 1e3 => format!("{:.1} k", v / 1e3),
-        v => format!("{v:.0}"),
+        v if v >= 1e9 => format!("{} G", numbers.decimal(v / 1e9, 1)),
+        v if v >= 1e6 => format!("{} M", numbers.decimal(v / 1e6, 1)),
+        v if v >= 1e3 => format!("{} k", numbers.decimal(v / 1e3, 1)),
+        v => numbers.decimal(v, 0),
     }
 }
 
@@ -166,7 +179,7 @@ fn clock(duration: Duration) -> String {
     match seconds {
         s if s >= 3600 => format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60),
         s if s >= 60 => format!("{}:{:02}", s / 60, s % 60),
-        s => format!("{s} s"),
+        s => fill(&gettext("{} s"), &[&s]),
     }
 }
 
@@ -187,7 +200,7 @@ mod tests {
         assert_eq!(job.rate(), Some(200.0));
         assert_eq!(job.remaining(), Some(Duration::from_secs(1)));
         assert_eq!(job.primes(), 15);
-        assert_eq!(job.percent_text(), "50 %");
+        assert_eq!(job.percent_text(), "50%");
         assert!(job.detail().contains("1 s left"), "{}", job.detail());
     }
 
@@ -233,11 +246,9 @@ mod tests {
     }
 
     #[test]
-    fn numbers_are_grouped_by_thousands() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1 000");
-        assert_eq!(group(664_579), "664 579");
-        assert_eq!(group(1_000_000_000_000), "1 000 000 000 000");
+    fn one_prime_is_singular() {
+        let mut job = JobState::new(3, [3]);
+        job.update(0, progress(3, 3, 1), Duration::from_millis(10));
+        assert_eq!(job.detail(), "1 prime below 3 (0.01 s)");
     }
 }

@@ -5,6 +5,7 @@
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk};
 
+use crate::i18n::gettext;
 use crate::settings::Backend;
 use crate::APP_ID;
 
@@ -21,9 +22,11 @@ pub fn show(parent: &impl IsA<gtk::Window>, backend: Backend) {
         .application_name("Offload")
         .application_icon(APP_ID)
         .version(env!("CARGO_PKG_VERSION"))
-        .developer_name("The Offload developers")
-        .copyright("© 2026 The Offload developers")
-        .comments("Heavy work in the background, a window that never freezes, and a clean stop.")
+        .developer_name(gettext("The Offload developers"))
+        .copyright(gettext("© 2026 The Offload developers"))
+        .comments(gettext(
+            "Heavy work in the background, a window that never freezes, and a clean stop.",
+        ))
         .license_type(gtk::License::Gpl30)
         .website(WEBSITE)
         .issue_url(ISSUES)

@@ -6,6 +6,7 @@
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
+use crate::i18n::gettext;
 use crate::settings::{
     Backend, Choice, Delay, RunSettings, MAX_DELAY_SECONDS, MAX_UPTO, MAX_WORKERS,
     MIN_GUI_DELAY_SECONDS,
@@ -50,14 +51,14 @@ impl SimpleComponent for Preferences {
 
             add = &adw::PreferencesPage {
                 add = &adw::PreferencesGroup {
-                    set_title: "Worker",
+                    set_title: &gettext("Worker"),
 
                     #[name = "backend"]
                     adw::ComboRow {
-                        set_title: "_Backend",
+                        set_title: &gettext("_Backend"),
                         set_use_underline: true,
-                        set_subtitle: "A thread of this app, or a separate process",
-                        set_model: Some(&gtk::StringList::new(&["Thread", "Process"])),
+                        set_subtitle: &gettext("A thread of this app, or a separate process"),
+                        set_model: Some(&gtk::StringList::new(&[&gettext("Thread"), &gettext("Process")])),
                         #[watch]
                         #[block_signal(backend_chosen)]
                         set_selected: BACKENDS.iter().position(|b| *b == model.shown.backend).unwrap_or(0) as u32,
@@ -67,17 +68,17 @@ impl SimpleComponent for Preferences {
                     },
 
                     adw::ActionRow {
-                        set_title: "_Worker delay",
+                        set_title: &gettext("_Worker delay"),
                         set_use_underline: true,
                         // Names the spin button for screen readers (labelled-by the title).
                         set_activatable_widget: Some(&worker_delay_spin),
-                        set_subtitle: "Seconds between two numbers, 0 for as fast as it can",
+                        set_subtitle: &gettext("Seconds between two numbers, 0 for as fast as it can"),
                         #[name = "worker_delay_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
                             set_adjustment: &gtk::Adjustment::new(seconds(model.shown.worker_delay), 0.0, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
                             set_digits: 2,
-                            set_tooltip_text: Some("Worker delay in seconds"),
+                            set_tooltip_text: Some(&gettext("Worker delay in seconds")),
                             #[watch]
                             #[block_signal(worker_delay_chosen)]
                             set_value: seconds(model.shown.worker_delay),
@@ -88,17 +89,17 @@ impl SimpleComponent for Preferences {
                     },
 
                     adw::ActionRow {
-                        set_title: "_Refresh delay",
+                        set_title: &gettext("_Refresh delay"),
                         set_use_underline: true,
                         // Names the spin button for screen readers (labelled-by the title).
                         set_activatable_widget: Some(&gui_delay_spin),
-                        set_subtitle: "Seconds between two label refreshes",
+                        set_subtitle: &gettext("Seconds between two label refreshes"),
                         #[name = "gui_delay_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
                             set_adjustment: &gtk::Adjustment::new(seconds(model.shown.gui_delay), MIN_GUI_DELAY_SECONDS, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
                             set_digits: 2,
-                            set_tooltip_text: Some("Refresh delay in seconds"),
+                            set_tooltip_text: Some(&gettext("Refresh delay in seconds")),
                             #[watch]
                             #[block_signal(gui_delay_chosen)]
                             set_value: seconds(model.shown.gui_delay),
@@ -110,11 +111,11 @@ impl SimpleComponent for Preferences {
                 },
 
                 add = &adw::PreferencesGroup {
-                    set_title: "Heavy job",
-                    set_description: Some("Count the primes below a number; changes apply to the next job"),
+                    set_title: &gettext("Heavy job"),
+                    set_description: Some(&gettext("Count the primes below a number; changes apply to the next job")),
 
                     adw::ActionRow {
-                        set_title: "_Count primes below",
+                        set_title: &gettext("_Count primes below"),
                         set_use_underline: true,
                         // Names the spin button for screen readers (labelled-by the title).
                         set_activatable_widget: Some(&job_upto_spin),
@@ -124,7 +125,7 @@ impl SimpleComponent for Preferences {
                             set_adjustment: &gtk::Adjustment::new(model.shown.job_upto as f64, 2.0, MAX_UPTO as f64, 1e6, 1e9, 0.0),
                             set_digits: 0,
                             set_width_chars: 14,
-                            set_tooltip_text: Some("Job size"),
+                            set_tooltip_text: Some(&gettext("Job size")),
                             #[watch]
                             #[block_signal(job_upto_chosen)]
                             set_value: model.shown.job_upto as f64,
@@ -135,17 +136,17 @@ impl SimpleComponent for Preferences {
                     },
 
                     adw::ActionRow {
-                        set_title: "W_orkers",
+                        set_title: &gettext("W_orkers"),
                         set_use_underline: true,
                         // Names the spin button for screen readers (labelled-by the title).
                         set_activatable_widget: Some(&job_workers_spin),
-                        set_subtitle: "How many workers share the job; 0 for one per core",
+                        set_subtitle: &gettext("How many workers share the job; 0 for one per core"),
                         #[name = "job_workers_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
                             set_adjustment: &gtk::Adjustment::new(f64::from(model.shown.job_workers), 0.0, MAX_WORKERS as f64, 1.0, 4.0, 0.0),
                             set_digits: 0,
-                            set_tooltip_text: Some("Number of workers"),
+                            set_tooltip_text: Some(&gettext("Number of workers")),
                             #[watch]
                             #[block_signal(job_workers_chosen)]
                             set_value: f64::from(model.shown.job_workers),

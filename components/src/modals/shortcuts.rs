@@ -3,7 +3,11 @@
 use relm4::gtk::{self, prelude::*};
 
 pub fn show(parent: &impl IsA<gtk::Window>) {
-    let builder = gtk::Builder::from_string(include_str!("shortcuts.ui"));
+    let builder = gtk::Builder::new();
+    builder.set_translation_domain(Some(crate::i18n::DOMAIN));
+    builder
+        .add_from_string(include_str!("shortcuts.ui"))
+        .expect("shortcuts.ui is valid");
     let window: gtk::ShortcutsWindow = builder
         .object("shortcuts")
         .expect("shortcuts.ui defines the window");
