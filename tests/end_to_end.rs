@@ -1,25 +1,19 @@
 //! The real binary on a private display, read and clicked through AT-SPI by
 //! `tests/e2e/drive_window.py`; then the process table is checked for leftovers.
 
+#[path = "support/atspi.rs"]
+mod atspi;
 #[path = "support/display.rs"]
 mod support;
 
 use std::path::Path;
 
-/// Debian's interpreter: pyatspi comes from Debian's python3-pyatspi, not from pip.
-const SYSTEM_PYTHON: &str = "/usr/bin/python3";
+use atspi::SYSTEM_PYTHON;
 
 #[test]
 fn real_window_counts_pauses_resets_and_closes_leaving_nothing_behind() {
     support::require_display_tools();
-    let has_pyatspi = std::process::Command::new(SYSTEM_PYTHON)
-        .args(["-c", "import pyatspi"])
-        .status()
-        .is_ok_and(|status| status.success());
-    assert!(
-        has_pyatspi,
-        "{SYSTEM_PYTHON} cannot import pyatspi: install python3-pyatspi"
-    );
+    atspi::require_pyatspi();
 
     let binary = env!("CARGO_BIN_EXE_offload");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/drive_window.py");

@@ -5,11 +5,13 @@
 //! screen, a window that fits, whose job row stacks and whose content scrolls; and a
 //! notification when a job ends behind another window.
 
+#[path = "support/atspi.rs"]
+mod atspi;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Debian's interpreter: pyatspi and gi come from Debian's packages, not from pip.
-const SYSTEM_PYTHON: &str = "/usr/bin/python3";
+use atspi::SYSTEM_PYTHON;
 
 /// Offload installed as GNOME Shell finds apps: its desktop file under
 /// `XDG_DATA_DIRS/applications`, and its `Exec` on `PATH` (GLib skips a desktop file
@@ -102,14 +104,7 @@ fn offload_works_in_gnome_shell_on_wayland_down_to_a_phone_screen_and_notifies()
             "{tool} is missing: install the Debian package {package}"
         );
     }
-    let has_pyatspi = Command::new(SYSTEM_PYTHON)
-        .args(["-c", "import pyatspi"])
-        .status()
-        .is_ok_and(|status| status.success());
-    assert!(
-        has_pyatspi,
-        "{SYSTEM_PYTHON} cannot import pyatspi: install python3-pyatspi"
-    );
+    atspi::require_pyatspi();
 
     in_gnome_shell("1024x768", "desktop");
     in_gnome_shell("360x640", "narrow");

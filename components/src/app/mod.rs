@@ -186,11 +186,6 @@ impl App {
         &self.job_panel
     }
 
-    /// The settings in force, a command-line override included.
-    pub fn settings(&self) -> RunSettings {
-        self.settings
-    }
-
     fn show_preferences(
         &mut self,
         window: &adw::ApplicationWindow,

@@ -16,7 +16,6 @@ use std::time::Duration;
 pub use child::{serve as serve_child, ChildError};
 pub use kind::{MakeTask, WorkerKind};
 pub use run::{CommandSender, Placement, WorkerInit, WorkerRun};
-pub use spawn::CHILD_SUBCOMMAND;
 
 /// How long the owner of a worker that answered `Stopped` (or crashed) waits for its
 /// thread to end: it only has its state left to drop, and the window must not feel it.

@@ -78,10 +78,6 @@ impl Placement {
     pub fn children_from(self, program: PathBuf) -> Self {
         Self { program, ..self }
     }
-
-    pub fn backend(&self) -> Backend {
-        self.backend
-    }
 }
 
 /// How a worker starts.
