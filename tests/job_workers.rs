@@ -54,43 +54,45 @@ fn shutdown_in_the_middle_of_a_huge_job_is_answered_at_once_on_both_backends() {
 }
 
 /// Counts the primes below `upto` on `workers` thread workers, as `offload headless`
-/// does; None if the job did not end within `patience`.
+/// does, with the global default context taking their reports; None if the job did not
+/// end within `patience`.
 fn count_on_workers(upto: u64, workers: usize, patience: Duration) -> Option<u64> {
     use offload_components::job::{JobOutcome, JobRun};
-    let context = relm4::gtk::glib::MainContext::new();
-    context
-        .with_thread_default(|| {
-            let (sender, receiver) = relm4::channel();
-            let mut job = JobRun::launch(&thread(), upto, workers, &sender, |part, output| {
-                (part, output)
-            });
-            let ended = context.block_on(async {
-                let deadline = relm4::gtk::glib::timeout_future(patience);
-                let reports = async {
-                    while let Some((part, output)) = receiver.recv().await {
-                        job.handle(part, output);
-                        if job.all_gone() {
-                            return true;
-                        }
-                    }
-                    false
-                };
-                futures::pin_mut!(reports, deadline);
-                matches!(
-                    futures::future::select(reports, deadline).await,
-                    futures::future::Either::Left((true, _))
-                )
-            });
-            match (ended, job.state().outcome()) {
-                (true, JobOutcome::Done { primes, .. }) => Some(*primes),
-                _ => None,
+    let context = relm4::gtk::glib::MainContext::default();
+    let (sender, receiver) = relm4::channel();
+    let mut job = JobRun::launch(&thread(), upto, workers, &sender, |part, output| {
+        (part, output)
+    });
+    let ended = context.block_on(async {
+        let deadline = relm4::gtk::glib::timeout_future(patience);
+        let reports = async {
+            while let Some((part, output)) = receiver.recv().await {
+                job.handle(part, output);
+                if job.all_gone() {
+                    return true;
+                }
             }
-        })
-        .expect("a fresh context can be made thread-default")
+            false
+        };
+        futures::pin_mut!(reports, deadline);
+        matches!(
+            futures::future::select(reports, deadline).await,
+            futures::future::Either::Left((true, _))
+        )
+    });
+    match (ended, job.state().outcome()) {
+        (true, JobOutcome::Done { primes, .. }) => Some(*primes),
+        _ => None,
+    }
 }
 
 /// One test, so that no other test's threads compete with the job's (its workers run
 /// at the lowest priority, SCHED_IDLE).
+///
+/// Its jobs' reports go through the global default context, which is never destroyed: a
+/// context destroyed while a finished worker's thread still lets go of its channel can
+/// deadlock (flume wakes the context's waker under its own lock, while the context's
+/// destruction drops the channel's receiving future under the context's).
 #[test]
 fn every_small_size_and_the_known_counts_up_to_ten_to_the_tenth_end_right() {
     every_small_size_ends_with_the_right_count_on_one_worker_and_on_several();
