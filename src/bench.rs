@@ -5,13 +5,15 @@
 //! It opens its own windows (in this process, and as child `offload` processes), so it
 //! needs a display. Figures are measured side by side in one run and compared as ratios.
 
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use offload_components::app::{App, AppInit, AppInput, Phase};
-use offload_components::job::history::Percentiles;
+use offload_components::job::history::{Percentiles, PROBE_INTERVAL};
 use offload_components::job::{default_parts, JobOutcome, JobPanelInput, JobRun};
 use offload_components::kinds;
 use offload_components::settings::{Backend, RunSettings, MAX_UPTO};
@@ -189,12 +191,7 @@ fn job_headless(backend: Backend, upto: u64) -> Result<Duration, String> {
 
 /// A window on `backend` whose job counts the primes below `upto`, started at once if
 /// `start_job`.
-fn launch_window(
-    backend: Backend,
-    upto: u64,
-    start_job: bool,
-    probe_always: bool,
-) -> Controller<App> {
+fn launch_window(backend: Backend, upto: u64, start_job: bool) -> Controller<App> {
     let settings = RunSettings {
         backend,
         job_upto: upto,
@@ -202,7 +199,6 @@ fn launch_window(
     };
     let init = AppInit {
         start_job,
-        probe_always,
         ..AppInit::ephemeral(settings)
     };
     let app = App::builder().launch(init).detach();
@@ -212,7 +208,7 @@ fn launch_window(
 
 /// The same job, started by a window that shows its progress.
 fn job_in_window(backend: Backend, upto: u64) -> Result<Duration, String> {
-    let app = launch_window(backend, upto, true, false);
+    let app = launch_window(backend, upto, true);
     run_main_loop_until(|| app.model().job().is_some_and(|job| !job.is_running()));
     let outcome = app.model().job().map(|job| job.outcome().clone());
     close(&app);
@@ -222,32 +218,37 @@ fn job_in_window(backend: Backend, upto: u64) -> Result<Duration, String> {
     }
 }
 
-/// The window's main loop, idle and then with a job on every core.
+/// The window's main loop, idle and then with a job on every core: how late a steady
+/// timer of the bench's own, on the same main loop, fires.
 fn lateness(sizes: &Sizes) -> (Percentiles, Percentiles) {
     // A job for hours: it runs on every core while the busy half is measured.
-    let app = launch_window(Backend::Thread, MAX_UPTO, false, true);
-    let idle_until = Instant::now() + sizes.lateness_for;
-    run_main_loop_until(|| Instant::now() >= idle_until);
-    let idle = app.model().history().lateness();
-    let load_from = app
-        .model()
-        .history()
-        .latest()
-        .map(|sample| sample.at)
-        .unwrap_or_default();
-
+    let app = launch_window(Backend::Thread, MAX_UPTO, false);
+    let idle = main_loop_lateness(sizes.lateness_for);
     app.model().job_panel().emit(JobPanelInput::StartOrCancel);
-    let busy_until = Instant::now() + sizes.lateness_for;
-    run_main_loop_until(|| Instant::now() >= busy_until);
-    let history = app.model().history();
-    let load = Percentiles::of(
-        history
-            .samples()
-            .filter(|sample| sample.at > load_from)
-            .map(|sample| sample.lateness),
-    );
+    let load = main_loop_lateness(sizes.lateness_for);
     close(&app);
     (idle, load)
+}
+
+/// Runs the main loop for `span` with a timer every `PROBE_INTERVAL`; how late it fired.
+fn main_loop_lateness(span: Duration) -> Percentiles {
+    let lateness = Rc::new(RefCell::new(Vec::new()));
+    let record = lateness.clone();
+    let mut expected = Instant::now() + PROBE_INTERVAL;
+    let probe = glib::timeout_add_local(PROBE_INTERVAL, move || {
+        let now = Instant::now();
+        record
+            .borrow_mut()
+            .push(now.saturating_duration_since(expected));
+        // GLib schedules the next run from this dispatch, not from the last deadline.
+        expected = now + PROBE_INTERVAL;
+        glib::ControlFlow::Continue
+    });
+    let until = Instant::now() + span;
+    run_main_loop_until(|| Instant::now() >= until);
+    probe.remove();
+    let samples = lateness.borrow();
+    Percentiles::of(samples.iter().copied())
 }
 
 fn close(app: &Controller<App>) {

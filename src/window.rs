@@ -44,7 +44,6 @@ pub fn run(run: WindowRun) -> Result<(), String> {
         placement,
         start_job: run.start_job,
         quit_when_done: run.quit_when_done,
-        probe_always: false,
     };
     // A signal closes the window as the close button does, without asking.
     let _signals = signals.deliver_to(|| WINDOW.send(AppInput::CloseNow));

@@ -16,7 +16,6 @@ use relm4::{
 use crate::backend::Placement;
 use crate::counter::{Activity, LabelState};
 use crate::i18n::{fill, gettext, numbers};
-use crate::job::history::History;
 use crate::job::{JobOutcome, JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput, JobState};
 use crate::modals::preferences::{Preferences, PreferencesOutput};
 use crate::settings::{Backend, Choice, Overrides, RunSettings};
@@ -47,9 +46,6 @@ pub struct AppInit {
     pub start_job: bool,
     /// Close the window (without asking) when that job is done.
     pub quit_when_done: bool,
-    /// Probe the main loop's responsiveness all the time, not only during a job
-    /// (for `offload bench`, which compares idle and busy).
-    pub probe_always: bool,
 }
 
 impl AppInit {
@@ -62,7 +58,6 @@ impl AppInit {
             placement: crate::kinds::placement(settings.backend),
             start_job: false,
             quit_when_done: false,
-            probe_always: false,
         }
     }
 }
@@ -175,11 +170,6 @@ impl App {
     /// The job's state, once a job was started.
     pub fn job(&self) -> Option<JobState> {
         self.job_panel.model().state().cloned()
-    }
-
-    /// The main loop's recent responsiveness, for `offload bench`.
-    pub fn history(&self) -> History {
-        self.job_panel.model().history()
     }
 
     pub fn job_panel(&self) -> &Controller<JobPanel> {
@@ -469,7 +459,6 @@ impl Component for App {
                 placement: init.placement.on(settings.backend),
                 request: job_request(settings),
                 start_now: init.start_job,
-                probe_always: init.probe_always,
                 narrow: is_narrow(remembered.window.width) || is_narrow(widest_screen()),
             })
             .forward(sender.command_sender(), |output| {

@@ -50,10 +50,6 @@ impl History {
         self.samples.back()
     }
 
-    pub fn lateness(&self) -> Percentiles {
-        Percentiles::of(self.samples.iter().map(|sample| sample.lateness))
-    }
-
     pub fn clear(&mut self) {
         self.samples.clear();
     }

@@ -28,9 +28,6 @@ pub struct JobPanelInit {
     /// The job offered, or started at once.
     pub request: JobRequest,
     pub start_now: bool,
-    /// Probe the main loop's responsiveness all the time, not only during a job
-    /// (for `offload bench`, which compares idle and busy).
-    pub probe_always: bool,
     /// Lay the panel out for a narrow window.
     pub narrow: bool,
 }
@@ -91,7 +88,6 @@ pub struct JobPanel {
     /// The chart's scale as last drawn: its legend and description.
     scale: Scale,
     probe: Option<Probe>,
-    probe_always: bool,
     narrow: bool,
     shutting_down: bool,
 }
@@ -106,11 +102,6 @@ impl JobPanel {
     /// The job's state, once a job was started.
     pub fn state(&self) -> Option<&JobState> {
         self.job.as_ref().map(JobRun::state)
-    }
-
-    /// The main loop's recent responsiveness, for `offload bench`.
-    pub fn history(&self) -> History {
-        self.history.borrow().clone()
     }
 
     fn job_running(&self) -> bool {
@@ -268,13 +259,9 @@ impl Component for JobPanel {
             history: Rc::default(),
             scale: Scale::default(),
             probe: None,
-            probe_always: init.probe_always,
             narrow: init.narrow,
             shutting_down: false,
         };
-        if init.probe_always {
-            model.start_probe(&sender);
-        }
         if init.start_now {
             model.start_job(&sender);
         }
@@ -391,9 +378,7 @@ impl JobPanel {
         job.handle(part, output);
         if was_running && !job.state().is_running() {
             let outcome = job.state().outcome().clone();
-            if !self.probe_always {
-                self.probe = None;
-            }
+            self.probe = None;
             let _ = sender.output(JobPanelOutput::Ended(outcome));
         }
         self.report_if_shut_down(sender);
