@@ -85,7 +85,7 @@ pub struct JobPanel {
     /// Tags each job's reports, so that a cancelled job's late ones are told apart.
     generation: u64,
     history: Rc<RefCell<History>>,
-    /// The chart's scale as last drawn: its legend and description.
+    /// The chart's scale as last shown: its legend and description.
     scale: Scale,
     probe: Option<Probe>,
     narrow: bool,
@@ -217,29 +217,26 @@ impl Component for JobPanel {
                     set_spacing: 12,
                     set_homogeneous: true,
 
+                    // The legend and the chart's description change only when the
+                    // chart is redrawn: `show_scale` sets them then.
+                    #[name = "lateness_legend"]
                     gtk::Label {
                         add_css_class: "caption",
                         set_xalign: 0.0,
                         set_wrap: true,
-                        #[watch]
-                        set_markup: &model.scale.lateness_legend(),
                     },
 
+                    #[name = "rate_legend"]
                     gtk::Label {
                         add_css_class: "caption",
                         set_xalign: 0.0,
                         set_wrap: true,
-                        #[watch]
-                        set_markup: &model.scale.rate_legend(),
                     },
                 },
 
                 #[local_ref]
                 chart -> gtk::DrawingArea {
                     set_content_height: 90,
-                    // GTK 4.8 speaks a widget's tooltip as its description.
-                    #[watch]
-                    set_tooltip_text: Some(&model.scale.description()),
                 },
             },
         }
@@ -268,6 +265,7 @@ impl Component for JobPanel {
         let chart = &chart::area();
         chart::attach(chart, model.history.clone());
         let widgets = view_output!();
+        show_scale(&widgets, &model.scale);
         ComponentParts { model, widgets }
     }
 
@@ -337,11 +335,23 @@ impl Component for JobPanel {
                 .len()
                 .is_multiple_of(CHART_REDRAW_EVERY)
         {
-            self.scale = Scale::of(&self.history.borrow());
+            let scale = Scale::of(&self.history.borrow());
+            if scale != self.scale {
+                self.scale = scale;
+                show_scale(widgets, &scale);
+            }
             widgets.chart.queue_draw();
         }
         self.update_view(widgets, sender);
     }
+}
+
+/// The chart's legend, and its description (GTK 4.8 speaks a widget's tooltip as its
+/// description).
+fn show_scale(widgets: &JobPanelWidgets, scale: &Scale) {
+    widgets.lateness_legend.set_markup(&scale.lateness_legend());
+    widgets.rate_legend.set_markup(&scale.rate_legend());
+    widgets.chart.set_tooltip_text(Some(&scale.description()));
 }
 
 impl JobPanel {
