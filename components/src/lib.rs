@@ -1,11 +1,13 @@
 //! Offload's Relm4 components and the work they drive.
 //!
-//! Rooms, each importing only those below it: `settings`, `stored`, `fault` and `i18n`
-//! (plain data, and the user's language); `worker` (the Worker component that runs any task on its own thread);
-//! `backend` (which worker, where: a thread, or a child process); `counter` and `job`
-//! (the work itself, and the job's panel); `kinds` (what each kind of worker runs);
-//! `app` and `modals` (the window). Start-up and the command line live in the binary.
+//! Rooms, each importing only those below it: `settings`, `stored`, `fault`, `i18n` and
+//! `a11y` (plain data, the user's language, names for screen readers); `worker` (the
+//! Worker component that runs any task on its own thread); `backend` (which worker,
+//! where: a thread, or a child process); `counter` and `job` (the work itself, and the
+//! job's panel); `kinds` (what each kind of worker runs); `app` and `modals` (the
+//! window). Start-up and the command line live in the binary.
 
+pub mod a11y;
 pub mod app;
 pub mod backend;
 pub mod counter;

@@ -39,11 +39,8 @@ pub(super) enum CounterLife {
     },
     /// Crashed and retired; a new worker starts when the back-off is over.
     Restarting { _timer: OwnedSource },
-    /// Asked to stop for good: the window closes.
-    Stopping {
-        worker: WorkerRun,
-        _fallback: OwnedSource,
-    },
+    /// Asked to stop for good: the window closes (within its close deadline).
+    Stopping(WorkerRun),
     /// Gone for good; `joined` says whether its thread ended in time.
     Retired { joined: bool },
 }
@@ -171,20 +168,23 @@ impl App {
         });
         window.set_visible(false);
         self.refresh = None;
+        // Let the session go while the application can still tell it.
+        self.inhibition = None;
         self.job_panel.emit(JobPanelInput::Shutdown);
+        // Every worker (the counter's, the job's) has this long to stop; one stuck in its
+        // code cannot be stopped from outside, and is left to end with the process.
+        let deadline = sender.command_sender().clone();
+        self.close_deadline = Some(OwnedSource::once(SHUTDOWN_FALLBACK, move || {
+            deadline.emit(AppEvent(Event::CloseTimedOut));
+        }));
         self.counter = match self.take_counter() {
             CounterLife::Live(worker) => {
                 worker.emit(WorkerInput::Shutdown);
-                CounterLife::Stopping {
-                    worker,
-                    _fallback: stop_fallback(sender),
-                }
+                CounterLife::Stopping(worker)
             }
             // Shutdown was sent already: keep waiting for the same answer.
-            CounterLife::Replacing { worker, _fallback } => {
-                CounterLife::Stopping { worker, _fallback }
-            }
-            stopping @ CounterLife::Stopping { .. } => stopping,
+            CounterLife::Replacing { worker, .. } => CounterLife::Stopping(worker),
+            stopping @ CounterLife::Stopping(_) => stopping,
             CounterLife::Restarting { .. } => CounterLife::Retired { joined: true },
             retired @ CounterLife::Retired { .. } => retired,
         };
@@ -201,6 +201,7 @@ impl App {
     }
 
     fn finish_close(&mut self, worker_joined: bool) {
+        self.close_deadline = None;
         if !worker_joined {
             tracing::error!("the worker did not stop in time; quitting without it");
         }
@@ -237,12 +238,23 @@ impl App {
                 let first = last.map_or_else(|| self.next_number(), |n| n.saturating_add(1));
                 CounterLife::Live(self.launch_counter(first, sender))
             }
-            CounterLife::Stopping { worker, .. } => CounterLife::Retired {
+            CounterLife::Stopping(worker) => CounterLife::Retired {
                 joined: worker.retire(),
             },
             other => other,
         };
         self.maybe_finish_close();
+    }
+
+    /// The close deadline passed with a worker still running: quit without it.
+    pub(super) fn on_close_timed_out(&mut self) {
+        if self.phase == Phase::Closing {
+            if let CounterLife::Stopping(worker) = self.take_counter() {
+                drop(worker);
+            }
+            self.counter = CounterLife::Retired { joined: false };
+            self.finish_close(false);
+        }
     }
 
     fn on_crash(&mut self, reason: &str, sender: &ComponentSender<Self>) {
@@ -267,7 +279,7 @@ impl App {
                 worker.retire();
                 CounterLife::Live(self.launch_counter(self.next_number(), sender))
             }
-            CounterLife::Stopping { worker, .. } => CounterLife::Retired {
+            CounterLife::Stopping(worker) => CounterLife::Retired {
                 joined: worker.retire(),
             },
             other => other,
@@ -284,11 +296,6 @@ impl App {
                 self.toasts
                     .push(gettext("Worker did not stop; a new one took over"));
                 self.counter = CounterLife::Live(self.launch_counter(self.next_number(), sender));
-            }
-            CounterLife::Stopping { worker, .. } => {
-                drop(worker);
-                self.counter = CounterLife::Retired { joined: false };
-                self.finish_close(false);
             }
             other => self.counter = other,
         }

@@ -38,7 +38,11 @@ impl Inhibition {
 
 impl Drop for Inhibition {
     fn drop(&mut self) {
-        relm4::main_application().uninhibit(self.0);
+        let application = relm4::main_application();
+        // After the application quit there is no session to tell: GTK would crash.
+        if application.is_registered() {
+            application.uninhibit(self.0);
+        }
     }
 }
 

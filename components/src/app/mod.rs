@@ -97,8 +97,10 @@ enum Event {
     },
     /// The GUI timer: the seed's `update_label`.
     Refresh,
-    /// A counting worker asked to stop did not answer in time.
+    /// A counting worker asked to stop for a replacement did not answer in time.
     StopTimedOut,
+    /// The window closes, and a worker has not stopped in time.
+    CloseTimedOut,
     /// The back-off after a crash is over.
     Restart,
     Job(JobPanelOutput),
@@ -145,6 +147,8 @@ pub struct App {
     asking_to_close: bool,
     /// Held while a job runs.
     inhibition: Option<Inhibition>,
+    /// While closing: when to stop waiting for the workers.
+    close_deadline: Option<OwnedSource>,
 }
 
 impl App {
@@ -248,20 +252,6 @@ fn widest_screen() -> i32 {
         .map(|monitor| monitor.geometry().width())
         .max()
         .unwrap_or(0)
-}
-
-/// The primary menu's button, named for screen readers (which would otherwise say
-/// "GtkMenuButton"): GTK 4.8's Rust bindings cannot set an accessible label, but its UI
-/// definitions can.
-fn named_menu_button() -> gtk::MenuButton {
-    let definition = format!(
-        "<interface><object class=\"GtkMenuButton\" id=\"main_menu\"><accessibility>\
-         <property name=\"label\">{}</property></accessibility></object></interface>",
-        glib::markup_escape_text(&gettext("Main Menu"))
-    );
-    gtk::Builder::from_string(&definition)
-        .object("main_menu")
-        .expect("the definition holds the button")
 }
 
 #[relm4::component(pub)]
@@ -497,13 +487,16 @@ impl Component for App {
             toasts: Vec::new(),
             asking_to_close: false,
             inhibition: None,
+            close_deadline: None,
         };
         model.counter = CounterLife::Live(model.launch_counter(0, &sender));
         model.start_refreshing(&sender);
         install_actions(&root, &sender, model.job_panel.sender());
 
         let job_panel = model.job_panel.widget();
-        let main_menu = &named_menu_button();
+        // Named for screen readers, which would otherwise say "GtkMenuButton".
+        let main_menu: &gtk::MenuButton =
+            &crate::a11y::named("GtkMenuButton", None, &gettext("Main Menu"));
         let widgets = view_output!();
         ComponentParts { model, widgets }
     }
@@ -539,6 +532,7 @@ impl Component for App {
             Event::Counter { .. } => {}
             Event::Refresh => self.label.refresh(),
             Event::StopTimedOut => self.on_stop_timed_out(&sender),
+            Event::CloseTimedOut => self.on_close_timed_out(),
             Event::Restart => self.restart(&sender),
             Event::Job(output) => self.on_job_panel(output, root, &sender),
             Event::StoredChanged => self.on_stored_changed(&sender),

@@ -15,18 +15,13 @@ const LATENESS_COLOR: (f64, f64, f64) = (0.21, 0.52, 0.89);
 const RATE_COLOR: (f64, f64, f64) = (0.18, 0.76, 0.49);
 
 /// A drawing area that a screen reader calls an image, "Responsiveness chart" (its
-/// description tells what it shows). The role is fixed at construction, and GTK 4.8's
-/// bindings can set neither it nor a name: a UI definition can.
+/// description tells what it shows).
 pub fn area() -> gtk::DrawingArea {
-    let definition = format!(
-        "<interface><object class=\"GtkDrawingArea\" id=\"chart\">\
-         <property name=\"accessible-role\">img</property><accessibility>\
-         <property name=\"label\">{}</property></accessibility></object></interface>",
-        gtk::glib::markup_escape_text(&gettext("Responsiveness chart"))
-    );
-    gtk::Builder::from_string(&definition)
-        .object("chart")
-        .expect("the definition holds the chart")
+    crate::a11y::named(
+        "GtkDrawingArea",
+        Some("img"),
+        &gettext("Responsiveness chart"),
+    )
 }
 
 /// Makes `area` draw `history` whenever it is redrawn.

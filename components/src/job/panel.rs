@@ -276,9 +276,7 @@ impl Component for JobPanel {
         match message {
             JobPanelInput::StartOrCancel => {
                 if self.job_running() {
-                    if let Some(job) = &mut self.job {
-                        job.cancel();
-                    }
+                    self.cancel(&sender);
                 } else {
                     self.start_job(&sender);
                 }
@@ -298,10 +296,8 @@ impl Component for JobPanel {
             }
             JobPanelInput::Shutdown => {
                 self.shutting_down = true;
+                self.cancel(&sender);
                 self.probe = None;
-                if let Some(job) = &mut self.job {
-                    job.cancel();
-                }
                 self.report_if_shut_down(&sender);
             }
         }
@@ -383,15 +379,25 @@ impl JobPanel {
     }
 
     fn on_part(&mut self, part: usize, output: WorkerOutput, sender: &ComponentSender<Self>) {
+        self.changing_job(sender, |job| job.handle(part, output));
+        self.report_if_shut_down(sender);
+    }
+
+    fn cancel(&mut self, sender: &ComponentSender<Self>) {
+        self.changing_job(sender, JobRun::cancel);
+    }
+
+    /// Applies `change` to the job; if that ends it (done, failed or cancelled), the
+    /// probe stops and the window hears how it ended.
+    fn changing_job(&mut self, sender: &ComponentSender<Self>, change: impl FnOnce(&mut JobRun)) {
         let Some(job) = &mut self.job else { return };
         let was_running = job.state().is_running();
-        job.handle(part, output);
+        change(job);
         if was_running && !job.state().is_running() {
             let outcome = job.state().outcome().clone();
             self.probe = None;
             let _ = sender.output(JobPanelOutput::Ended(outcome));
         }
-        self.report_if_shut_down(sender);
     }
 
     fn report_if_shut_down(&self, sender: &ComponentSender<Self>) {

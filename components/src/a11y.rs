@@ -1,0 +1,21 @@
+//! What a screen reader is told about widgets that GTK 4.8's Rust bindings cannot
+//! describe: `update_property` and `accessible-role` need GTK 4.10 in the bindings, while
+//! GTK's UI definitions can set both on any GTK 4.
+
+use relm4::gtk::{self, glib};
+
+/// A new widget of GTK class `class` (say "GtkMenuButton"), named `name` for screen
+/// readers and given the accessible `role` (say "img"), if any.
+pub fn named<W: glib::object::IsA<glib::Object>>(class: &str, role: Option<&str>, name: &str) -> W {
+    let role = role
+        .map(|role| format!("<property name=\"accessible-role\">{role}</property>"))
+        .unwrap_or_default();
+    let definition = format!(
+        "<interface><object class=\"{class}\" id=\"widget\">{role}<accessibility>\
+         <property name=\"label\">{}</property></accessibility></object></interface>",
+        glib::markup_escape_text(name)
+    );
+    gtk::Builder::from_string(&definition)
+        .object("widget")
+        .expect("the definition holds the widget")
+}
