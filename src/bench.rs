@@ -172,6 +172,7 @@ fn job_headless(backend: Backend, upto: u64) -> Result<Duration, String> {
         &kinds::placement(backend),
         upto,
         default_parts(),
+        0,
         &sender,
         |part, output| (part, output),
     );

@@ -5,7 +5,9 @@ use std::ffi::OsString;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use offload_components::fault::FaultPlan;
-use offload_components::settings::{Backend, Delay, Overrides, MAX_UPTO, MAX_WORKERS};
+use offload_components::settings::{
+    Backend, Delay, Overrides, MAX_NICENESS, MAX_UPTO, MAX_WORKERS,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -77,6 +79,10 @@ enum Command {
         /// Seconds between two numbers (0: as fast as it can)
         #[arg(long, value_name = "SECONDS", default_value = "1.0", value_parser = Delay::worker, allow_negative_numbers = true)]
         worker_delay: Delay,
+        /// How much the job's threads give way to other programs, as with nice(1): 0 (as
+        /// much as any program, the default) to 19 (least)
+        #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_niceness, requires = "job", allow_negative_numbers = true)]
+        nice: u8,
         /// Stop after this many numbers (default: until Ctrl+C or SIGTERM)
         #[arg(long, value_name = "N", value_parser = parse_count, allow_negative_numbers = true)]
         count: Option<u64>,
@@ -132,6 +138,13 @@ fn parse_workers(text: &str) -> Result<usize, String> {
     }
 }
 
+fn parse_niceness(text: &str) -> Result<u8, String> {
+    match text.trim().parse::<u8>() {
+        Ok(niceness) if niceness <= MAX_NICENESS => Ok(niceness),
+        _ => Err(format!("use a whole number from 0 to {MAX_NICENESS}")),
+    }
+}
+
 fn parse_count(text: &str) -> Result<u64, String> {
     match text.trim().parse::<u64>() {
         Ok(count) if count >= 1 => Ok(count),
@@ -158,6 +171,7 @@ pub enum Invocation {
     HeadlessJob {
         job: Job,
         backend: Backend,
+        niceness: u8,
     },
     Bench {
         json: bool,
@@ -213,12 +227,14 @@ where
         Some(Command::Headless {
             job,
             backend,
+            nice,
             worker_delay,
             count,
         }) => match job.job() {
             Some(job) => Invocation::HeadlessJob {
                 job,
                 backend: backend.into(),
+                niceness: nice,
             },
             None => Invocation::Headless {
                 worker_delay,
@@ -344,7 +360,11 @@ mod tests {
 
     #[test]
     fn jobs_are_sized_in_plain_or_scientific_notation() {
-        let Invocation::HeadlessJob { job, backend } = parse_ok(&[
+        let Invocation::HeadlessJob {
+            job,
+            backend,
+            niceness,
+        } = parse_ok(&[
             "headless",
             "--job",
             "primes",
@@ -354,7 +374,10 @@ mod tests {
             "3",
             "--backend",
             "process",
-        ]) else {
+            "--nice",
+            "5",
+        ])
+        else {
             panic!("expected a headless job");
         };
         assert_eq!(
@@ -364,7 +387,7 @@ mod tests {
                 workers: 3
             }
         );
-        assert_eq!(backend, Backend::Process);
+        assert_eq!((backend, niceness), (Backend::Process, 5));
         let Invocation::Window {
             overrides,
             start_job,
@@ -442,6 +465,19 @@ mod tests {
                 "99999999999999999999999".into(),
             ],
             vec!["headless".into(), "--gui-delay".into(), "1".into()],
+            vec![
+                "headless".into(),
+                "--job=primes".into(),
+                "--upto=1e9".into(),
+                "--nice=-1".into(),
+            ],
+            vec![
+                "headless".into(),
+                "--job=primes".into(),
+                "--upto=1e9".into(),
+                "--nice=20".into(),
+            ],
+            vec!["headless".into(), "--nice=3".into()],
             vec![
                 "--worker-delay".into(),
                 OsString::from_vec(vec![0xff, 0xfe]),

@@ -70,7 +70,7 @@ enum JobEvent {
     Interrupted,
 }
 
-pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
+pub fn primes(upto: u64, parts: usize, backend: Backend, niceness: u8) -> Result<(), String> {
     let caught = CaughtSignals::catch()?;
     let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<JobEvent>();
@@ -78,6 +78,7 @@ pub fn primes(upto: u64, parts: usize, backend: Backend) -> Result<(), String> {
         &kinds::placement(backend),
         upto,
         parts,
+        niceness,
         &sender,
         JobEvent::Report,
     );

@@ -51,9 +51,11 @@ fn main() -> ExitCode {
             worker_delay,
             count,
         } => headless::count(worker_delay, count),
-        Invocation::HeadlessJob { job, backend } => {
-            headless::primes(job.upto, job.workers, backend)
-        }
+        Invocation::HeadlessJob {
+            job,
+            backend,
+            niceness,
+        } => headless::primes(job.upto, job.workers, backend, niceness),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -60,7 +60,7 @@ fn count_on_workers(upto: u64, workers: usize, patience: Duration) -> Option<u64
     use offload_components::job::{JobOutcome, JobRun};
     let context = relm4::gtk::glib::MainContext::default();
     let (sender, receiver) = relm4::channel();
-    let mut job = JobRun::launch(&thread(), upto, workers, &sender, |part, output| {
+    let mut job = JobRun::launch(&thread(), upto, workers, 0, &sender, |part, output| {
         (part, output)
     });
     let ended = context.block_on(async {

@@ -17,7 +17,11 @@ pub fn task_for(kind: WorkerKind) -> Box<dyn Task> {
             first_number,
             limit,
         } => Box::new(CounterTask::new(delay, first_number, limit)),
-        WorkerKind::PrimesPart { start, end } => Box::new(PrimesPart::new(start..end)),
+        WorkerKind::PrimesPart {
+            start,
+            end,
+            niceness,
+        } => Box::new(PrimesPart::new(start..end, niceness)),
     }
 }
 

@@ -36,6 +36,9 @@ pub const MIN_GUI_DELAY_SECONDS: f64 = 0.01;
 /// memory).
 pub const MAX_UPTO: u64 = 1_000_000_000_000;
 
+/// The niceness a job's threads can be given (Linux: 0, the default, to 19, the least).
+pub const MAX_NICENESS: u8 = 19;
+
 /// The job size offered when none was ever chosen: a few seconds of work on a laptop.
 pub const DEFAULT_UPTO: u64 = 2_000_000_000;
 

@@ -46,7 +46,11 @@ impl Harness {
 
     /// A worker counting the primes in `start..end`.
     pub fn job(placement: Placement, start: u64, end: u64) -> Self {
-        let kind = WorkerKind::PrimesPart { start, end };
+        let kind = WorkerKind::PrimesPart {
+            start,
+            end,
+            niceness: 0,
+        };
         let init = WorkerInit::running(kind, Duration::from_millis(20));
         Self::launch(placement, init, Echo::default())
     }

@@ -18,7 +18,7 @@ use crate::worker::{WorkerInput, WorkerOutput};
 
 /// Bumped whenever a message below (or a type it carries) changes shape; the test
 /// `every_message_has_the_bytes_of_this_protocol_version` fails until it is.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 /// No message comes near this; anything longer is a broken or hostile peer.
 pub const MAX_FRAME_LEN: u32 = 4096;
 const LENGTH_PREFIX: usize = 4;
@@ -220,7 +220,11 @@ mod tests {
                 }),
             }),
             ToChild::Begin(ChildPlan {
-                kind: WorkerKind::PrimesPart { start: 5, end: 300 },
+                kind: WorkerKind::PrimesPart {
+                    start: 5,
+                    end: 300,
+                    niceness: 10,
+                },
                 report_interval: Duration::ZERO,
                 running: false,
                 fault: None,
@@ -255,7 +259,7 @@ mod tests {
                 reason: "boom".into(),
             },
         ];
-        let mut messages = vec![FromChild::Hello { protocol: 2 }];
+        let mut messages = vec![FromChild::Hello { protocol: 3 }];
         messages.extend(reports.map(FromChild::Report));
         messages
     }
@@ -266,28 +270,29 @@ mod tests {
         from_child_messages().into_iter().for_each(round_trip);
     }
 
-    /// The exact bytes of protocol 2. A change here is a change of protocol: bump
+    /// The exact bytes of protocol 3. A change here is a change of protocol: bump
     /// `PROTOCOL_VERSION`, update these bytes and docs/frame-protocol.md together.
     #[test]
     fn every_message_has_the_bytes_of_this_protocol_version() {
-        assert_eq!(PROTOCOL_VERSION, 2, "update the pinned bytes below too");
+        assert_eq!(PROTOCOL_VERSION, 3, "update the pinned bytes below too");
         let to_child: &[&[u8]] = &[
-            &[2, 0, 0, 0, 0, 2],
+            &[2, 0, 0, 0, 0, 3],
             // Begin, Counter: delay 1.5 s as (secs, nanos) varints, first 41, limit Some(3),
             // report interval (0, 50 000 000), running, fault Some(Garbage at 7).
             &[
                 20, 0, 0, 0, 1, 0, 1, 128, 202, 181, 238, 1, 41, 1, 3, 0, 128, 225, 235, 23, 1, 1,
                 4, 7,
             ],
-            // Begin, PrimesPart 5..300, report interval zero, not running, no fault.
-            &[9, 0, 0, 0, 1, 1, 5, 172, 2, 0, 0, 0, 0],
+            // Begin, PrimesPart 5..300 at niceness 10, report interval zero, not
+            // running, no fault.
+            &[10, 0, 0, 0, 1, 1, 5, 172, 2, 10, 0, 0, 0, 0],
             &[2, 0, 0, 0, 2, 0],
             &[2, 0, 0, 0, 2, 1],
             &[2, 0, 0, 0, 2, 2],
             &[2, 0, 0, 0, 2, 3],
         ];
         let from_child: &[&[u8]] = &[
-            &[2, 0, 0, 0, 0, 2],
+            &[2, 0, 0, 0, 0, 3],
             &[4, 0, 0, 0, 1, 0, 172, 2],
             &[2, 0, 0, 0, 1, 1],
             &[3, 0, 0, 0, 1, 2, 0],

@@ -17,8 +17,9 @@ pub enum WorkerKind {
         first_number: u64,
         limit: Option<u64>,
     },
-    /// One part of the primes job: count the primes in `start..end`.
-    PrimesPart { start: u64, end: u64 },
+    /// One part of the primes job: count the primes in `start..end`, on a thread that
+    /// gives way to other programs as much as `niceness` says (Linux nice, 0 to 19).
+    PrimesPart { start: u64, end: u64, niceness: u8 },
 }
 
 impl WorkerKind {

@@ -12,7 +12,7 @@ mod state;
 
 pub use panel::{JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput};
 pub use part::PrimesPart;
-pub use run::{default_parts, JobRun};
+pub use run::{default_parts, JobRun, NICENESS_BESIDE_THE_WINDOW};
 pub use state::{JobOutcome, JobState};
 
 /// A heavy job: count the primes below `upto`, shared by `workers` workers.

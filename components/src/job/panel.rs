@@ -11,7 +11,7 @@ use relm4::{gtk, Component, ComponentParts, ComponentSender};
 
 use super::chart::{self, Scale};
 use super::history::{History, Sample, PROBE_INTERVAL};
-use super::{JobOutcome, JobRequest, JobRun, JobState};
+use super::{JobOutcome, JobRequest, JobRun, JobState, NICENESS_BESIDE_THE_WINDOW};
 use crate::backend::Placement;
 use crate::i18n::gettext;
 use crate::settings::MAX_UPTO;
@@ -361,6 +361,7 @@ impl JobPanel {
             &self.placement,
             self.request.upto,
             self.request.workers,
+            NICENESS_BESIDE_THE_WINDOW,
             sender.command_sender(),
             move |part, output| {
                 JobPanelEvent(Event::Part {

@@ -1,19 +1,22 @@
-//! A part of the primes job as a worker's task: the sieve, one segment per step, at a
-//! priority below the window's.
+//! A part of the primes job as a worker's task: the sieve, one segment per step, on a
+//! thread as nice as the job was asked to be.
 
 use std::ops::Range;
 
 use super::sieve::PrimeCount;
 use crate::worker::{Pace, Step, Task, WorkerOutput};
 
-/// Where SCHED_IDLE is refused, how much nicer than the window a job's thread is.
-const JOB_NICENESS: libc::c_int = 10;
-
-pub struct PrimesPart(PrimeCount);
+pub struct PrimesPart {
+    count: PrimeCount,
+    niceness: u8,
+}
 
 impl PrimesPart {
-    pub fn new(range: Range<u64>) -> Self {
-        Self(PrimeCount::new(range))
+    pub fn new(range: Range<u64>, niceness: u8) -> Self {
+        Self {
+            count: PrimeCount::new(range),
+            niceness,
+        }
     }
 }
 
@@ -23,34 +26,30 @@ impl Task for PrimesPart {
     }
 
     fn begin(&mut self) {
-        lower_this_threads_priority();
+        set_this_threads_niceness(self.niceness);
     }
 
     fn step(&mut self) -> Step {
-        let more = self.0.step();
+        let more = self.count.step();
         Step {
-            news: WorkerOutput::JobProgress(self.0.progress()),
+            news: WorkerOutput::JobProgress(self.count.progress()),
             done: !more,
         }
     }
 
     fn ending(&self) -> WorkerOutput {
-        WorkerOutput::JobDone(self.0.progress())
+        WorkerOutput::JobDone(self.count.progress())
     }
 }
 
-/// Puts the calling thread in the SCHED_IDLE class: it runs only when no normal thread
-/// (the window above all) wants the CPU. Falls back to niceness 10 (per thread on Linux).
-fn lower_this_threads_priority() {
-    let param = libc::sched_param { sched_priority: 0 };
-    // SAFETY: pid 0 names the calling thread; `param` is a valid, initialised struct that
-    // outlives the call; gettid() cannot fail; setpriority() only reads its integers.
-    // Lowering one's own priority needs no privilege; a failure keeps the priority.
+/// Gives the calling thread (alone: Linux keeps a niceness per thread) the niceness
+/// asked for. Lowering one's priority needs no privilege; raising it may, and where it
+/// is refused the thread keeps the priority it had, which is all a job can ask for.
+fn set_this_threads_niceness(niceness: u8) {
+    // SAFETY: gettid() cannot fail; setpriority() only reads its integer arguments.
     unsafe {
-        if libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) != 0 {
-            let thread = libc::gettid() as libc::id_t;
-            libc::setpriority(libc::PRIO_PROCESS, thread, JOB_NICENESS);
-        }
+        let thread = libc::gettid() as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, libc::c_int::from(niceness));
     }
 }
 
@@ -60,7 +59,7 @@ mod tests {
 
     #[test]
     fn steps_until_the_part_is_sieved_and_ends_with_its_count() {
-        let mut part = PrimesPart::new(0..1_000_000);
+        let mut part = PrimesPart::new(0..1_000_000, 0);
         while !part.step().done {}
         let WorkerOutput::JobDone(progress) = part.ending() else {
             panic!("a part ends with JobDone");

@@ -14,6 +14,11 @@ use crate::worker::{WorkerInput, WorkerOutput};
 /// Progress reports per part and second, at most: enough for a smooth bar.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
 
+/// How nice a job started from the window is: the window's main loop goes first, and
+/// beside two busy programs on two cores the job still keeps about a tenth of its speed
+/// (niceness 19 would keep under 2 %; SCHED_IDLE nothing at all).
+pub const NICENESS_BESIDE_THE_WINDOW: u8 = 10;
+
 /// One worker per core, unless told otherwise.
 pub fn default_parts() -> usize {
     std::thread::available_parallelism().map_or(1, usize::from)
@@ -27,11 +32,13 @@ pub struct JobRun {
 
 impl JobRun {
     /// Starts counting the primes below `upto` on `parts` workers placed as `placement`
-    /// says; their reports reach `receiver` as `transform(part, output)`.
+    /// says, their threads at `niceness`; their reports reach `receiver` as
+    /// `transform(part, output)`.
     pub fn launch<X: 'static>(
         placement: &Placement,
         upto: u64,
         parts: usize,
+        niceness: u8,
         receiver: &relm4::Sender<X>,
         transform: impl Fn(usize, WorkerOutput) -> X + Clone + 'static,
     ) -> Self {
@@ -44,6 +51,7 @@ impl JobRun {
                 let kind = WorkerKind::PrimesPart {
                     start: range.start,
                     end: range.end,
+                    niceness,
                 };
                 let transform = transform.clone();
                 Some(WorkerRun::launch(

@@ -227,7 +227,10 @@ fn odd_primes_up_to(limit: u64) -> Vec<u64> {
 }
 
 fn is_prime(n: u64) -> bool {
-    n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d))
+    n >= 2
+        && (2..)
+            .take_while(|d| d * d <= n)
+            .all(|d| !n.is_multiple_of(d))
 }
 
 fn isqrt(n: u64) -> u64 {
@@ -248,7 +251,12 @@ mod tests {
 
     fn naive(range: Range<u64>) -> u64 {
         range
-            .filter(|&n| n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| !n.is_multiple_of(d)))
+            .filter(|&n| {
+                n >= 2
+                    && (2..)
+                        .take_while(|d| d * d <= n)
+                        .all(|d| !n.is_multiple_of(d))
+            })
             .count() as u64
     }
 
