@@ -205,7 +205,7 @@ mod tests {
     /// One of every message the parent sends, every variant of what they carry included.
     fn to_child_messages() -> Vec<ToChild> {
         let mut messages = vec![
-            ToChild::Hello { protocol: 2 },
+            ToChild::Hello { protocol: 3 },
             ToChild::Begin(ChildPlan {
                 kind: WorkerKind::Counter {
                     delay: Duration::from_millis(1500),
