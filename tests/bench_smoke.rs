@@ -25,17 +25,21 @@ fn quick_bench_reports_every_figure_as_json() {
             "job_headless_s",
             "job_in_window_s",
             "job_window_over_headless",
+            "round_trip_p99_job_minus_idle_ms",
             "close_to_gone_median_ms",
             "flood_rss_growth_kib",
         ] {
             let value = &report[backend][figure];
             assert!(value.is_number(), "{backend}.{figure} missing: {report}");
         }
+        for state in ["round_trip_idle_ms", "round_trip_job_ms"] {
+            let calls = &report[backend][state]["calls"];
+            assert!(calls.as_u64() > Some(0), "{backend}.{state} made no calls: {report}");
+        }
     }
-    for figure in ["lateness_idle_ms", "lateness_under_load_ms"] {
-        assert!(
-            report[figure]["p99"].is_number(),
-            "{figure} missing: {report}"
-        );
-    }
+    let sieve = report["sieve"].as_array().expect("sieve figures");
+    assert!(
+        !sieve.is_empty() && sieve.iter().all(|figures| figures["offload_s"].is_number()),
+        "sieve figures missing: {report}"
+    );
 }

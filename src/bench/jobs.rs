@@ -1,0 +1,53 @@
+//! The same job headless and in a window that shows its progress, run in turns.
+
+use std::time::Duration;
+
+use offload_components::job::{JobOutcome, JobRun};
+use offload_components::kinds;
+use offload_components::settings::Backend;
+use relm4::gtk::glib;
+use relm4::ComponentController;
+
+use super::window::{close, launch_window, run_main_loop_until};
+
+/// The job with no window: its workers at normal priority, and a main loop that only
+/// takes their reports. How long it took, and what it found.
+pub fn job_headless(
+    backend: Backend,
+    upto: u64,
+    workers: usize,
+) -> Result<(Duration, u64), String> {
+    let (sender, receiver) = relm4::channel();
+    let mut job = JobRun::launch(
+        &kinds::placement(backend),
+        upto,
+        workers,
+        0,
+        &sender,
+        |part, output| (part, output),
+    );
+    glib::MainContext::default().block_on(async {
+        while let Some((part, output)) = receiver.recv().await {
+            job.handle(part, output);
+            if job.all_gone() {
+                break;
+            }
+        }
+    });
+    match job.state().outcome() {
+        JobOutcome::Done { elapsed, primes } => Ok((*elapsed, *primes)),
+        other => Err(format!("the headless job did not finish: {other:?}")),
+    }
+}
+
+/// The same job, started by a window that shows its progress, on one worker per core.
+pub fn job_in_window(backend: Backend, upto: u64) -> Result<Duration, String> {
+    let app = launch_window(backend, upto, true);
+    run_main_loop_until(&|| app.model().job().is_some_and(|job| !job.is_running()));
+    let outcome = app.model().job().map(|job| job.outcome().clone());
+    close(&app);
+    match outcome {
+        Some(JobOutcome::Done { elapsed, .. }) => Ok(elapsed),
+        other => Err(format!("the job in the window did not finish: {other:?}")),
+    }
+}

@@ -1,0 +1,410 @@
+//! `offload bench`: measures, on the user's machine, what the README claims: the sieve
+//! against primesieve, a job in the window as fast as headless, the window answering
+//! quickly while a job runs on every core, quick closing, no memory growth when flooded.
+//! Prints a table, or JSON with `--json`.
+//!
+//! It opens its own windows (in this process, and as child `offload` processes), so it
+//! needs a display and a D-Bus session bus. Figures are measured side by side in one run,
+//! in turns, and compared as ratios; each figure is the median of its rounds.
+
+mod jobs;
+mod round_trip;
+mod sieve;
+mod window;
+
+use std::time::Duration;
+
+use offload_components::job::default_parts;
+use offload_components::job::history::Percentiles;
+use offload_components::job::JobPanelInput;
+use offload_components::settings::{Backend, MAX_UPTO};
+use relm4::{adw, gtk, ComponentController};
+use serde::Serialize;
+
+use round_trip::PingService;
+use sieve::SieveFigures;
+use window::{close, close_to_gone, flood_memory, launch_window, run_main_loop_until};
+
+/// How big each scenario is.
+struct Sizes {
+    /// Sieved on one thread and on every core, against primesieve.
+    sieve_sizes: &'static [u64],
+    sieve_rounds: usize,
+    /// Sieved once on every core, only to check the count.
+    known_count_upto: Option<u64>,
+    /// The job run headless and in a window, in turns.
+    job_upto: u64,
+    /// Rounds of the window scenarios (job, round trips), each backend in turn.
+    rounds: usize,
+    /// Round trips per state (idle, job on every core) and round.
+    round_trips: usize,
+    close_runs: usize,
+    flood_for: Duration,
+}
+
+const FULL: Sizes = Sizes {
+    sieve_sizes: &[10_000_000_000, 100_000_000_000],
+    sieve_rounds: 5,
+    known_count_upto: Some(1_000_000_000_000),
+    // About 12 s on two cores here: long enough that start and end do not matter.
+    job_upto: 120_000_000_000,
+    rounds: 3,
+    round_trips: 1000,
+    close_runs: 5,
+    flood_for: Duration::from_secs(60),
+};
+
+const QUICK: Sizes = Sizes {
+    sieve_sizes: &[100_000_000],
+    sieve_rounds: 1,
+    known_count_upto: None,
+    job_upto: 100_000_000,
+    rounds: 1,
+    round_trips: 50,
+    close_runs: 2,
+    flood_for: Duration::from_secs(2),
+};
+
+/// One round trip per this: 1000 of them take 10 s.
+const ROUND_TRIP_INTERVAL: Duration = Duration::from_millis(10);
+
+#[derive(Serialize)]
+struct Report {
+    cores: usize,
+    quick: bool,
+    sieve: Vec<SieveFigures>,
+    known_count: Option<KnownCount>,
+    job_upto: u64,
+    rounds: usize,
+    thread: BackendFigures,
+    process: BackendFigures,
+}
+
+#[derive(Serialize)]
+struct KnownCount {
+    upto: u64,
+    threads: usize,
+    seconds: f64,
+}
+
+#[derive(Serialize)]
+struct BackendFigures {
+    job_headless_s: f64,
+    job_in_window_s: f64,
+    /// The median of each round's ratio, and the lowest and highest of them.
+    job_window_over_headless: f64,
+    job_window_over_headless_min: f64,
+    job_window_over_headless_max: f64,
+    round_trip_idle_ms: RoundTripMs,
+    round_trip_job_ms: RoundTripMs,
+    round_trip_p99_job_minus_idle_ms: f64,
+    close_to_gone_median_ms: f64,
+    close_to_gone_max_ms: f64,
+    flood_seconds: f64,
+    flood_rss_start_kib: u64,
+    flood_rss_end_kib: u64,
+    flood_rss_growth_kib: i64,
+}
+
+/// Round trips of one state: the median over rounds of each round's p50 and p99, the
+/// spread of the p99s, the longest of all, and how many calls in all.
+#[derive(Serialize)]
+struct RoundTripMs {
+    p50: f64,
+    p99: f64,
+    p99_min: f64,
+    p99_max: f64,
+    max: f64,
+    calls: usize,
+}
+
+impl RoundTripMs {
+    fn of(rounds: &[Percentiles]) -> Self {
+        let ms = |duration: Duration| (duration.as_secs_f64() * 1e5).round() / 100.0;
+        let p99s: Vec<f64> = rounds.iter().map(|round| ms(round.p99)).collect();
+        let p50s: Vec<f64> = rounds.iter().map(|round| ms(round.p50)).collect();
+        Self {
+            p50: median(&p50s),
+            p99: median(&p99s),
+            p99_min: p99s.iter().copied().fold(f64::INFINITY, f64::min),
+            p99_max: p99s.iter().copied().fold(0.0, f64::max),
+            max: rounds.iter().map(|round| ms(round.max)).fold(0.0, f64::max),
+            calls: rounds.iter().map(|round| round.count).sum(),
+        }
+    }
+}
+
+/// The median of some figures (the mean of the middle two for an even count).
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        length if length % 2 == 1 => sorted[length / 2],
+        length => (sorted[length / 2 - 1] + sorted[length / 2]) / 2.0,
+    }
+}
+
+pub fn run(json: bool, quick: bool) -> Result<(), String> {
+    gtk::init().map_err(|_| {
+        "offload bench opens windows: run it in a graphical session, or under \
+         'xvfb-run -a dbus-run-session'"
+            .to_owned()
+    })?;
+    adw::init().map_err(|error| format!("cannot start libadwaita: {error}"))?;
+    let sizes = if quick { QUICK } else { FULL };
+    let program =
+        std::env::current_exe().map_err(|error| format!("cannot find myself: {error}"))?;
+    let pings = PingService::serve()?;
+    let cores = default_parts();
+
+    let mut thread_counts = vec![1, cores];
+    thread_counts.dedup();
+    let mut sieve = Vec::new();
+    for &upto in sizes.sieve_sizes {
+        for &threads in &thread_counts {
+            sieve.push(sieve::compare(upto, threads, sizes.sieve_rounds)?);
+        }
+    }
+    let known_count = match sizes.known_count_upto {
+        Some(upto) => Some(KnownCount {
+            upto,
+            threads: cores,
+            seconds: sieve::offload_time(upto, cores)?,
+        }),
+        None => None,
+    };
+
+    let backends = [Backend::Thread, Backend::Process];
+    let mut jobs = [JobRounds::default(), JobRounds::default()];
+    let mut round_trips = [RoundTripRounds::default(), RoundTripRounds::default()];
+    for _ in 0..sizes.rounds {
+        for (backend, rounds) in backends.iter().zip(&mut jobs) {
+            rounds
+                .headless
+                .push(jobs::job_headless(*backend, sizes.job_upto, cores)?.0);
+            rounds
+                .in_window
+                .push(jobs::job_in_window(*backend, sizes.job_upto)?);
+        }
+        for (backend, rounds) in backends.iter().zip(&mut round_trips) {
+            let (idle, job) = responsiveness(&pings, *backend, sizes.round_trips)?;
+            rounds.idle.push(idle);
+            rounds.job.push(job);
+        }
+    }
+    let [thread_jobs, process_jobs] = jobs;
+    let [thread_trips, process_trips] = round_trips;
+    let report = Report {
+        cores,
+        quick,
+        sieve,
+        known_count,
+        job_upto: sizes.job_upto,
+        rounds: sizes.rounds,
+        thread: backend_figures(Backend::Thread, &program, &sizes, thread_jobs, thread_trips)?,
+        process: backend_figures(
+            Backend::Process,
+            &program,
+            &sizes,
+            process_jobs,
+            process_trips,
+        )?,
+    };
+    if json {
+        let text = serde_json::to_string_pretty(&report).map_err(|error| error.to_string())?;
+        println!("{text}");
+    } else {
+        print_table(&report);
+    }
+    Ok(())
+}
+
+#[derive(Default)]
+struct JobRounds {
+    headless: Vec<Duration>,
+    in_window: Vec<Duration>,
+}
+
+#[derive(Default)]
+struct RoundTripRounds {
+    idle: Vec<Percentiles>,
+    job: Vec<Percentiles>,
+}
+
+/// Round trips to a window on `backend`, idle and then with a job on every core.
+fn responsiveness(
+    pings: &PingService,
+    backend: Backend,
+    calls: usize,
+) -> Result<(Percentiles, Percentiles), String> {
+    // A job for hours: it runs on every core while the second half is measured.
+    let app = launch_window(backend, MAX_UPTO, false);
+    let measure = || {
+        pings
+            .round_trips(calls, ROUND_TRIP_INTERVAL, run_main_loop_until)
+            .map(|times| Percentiles::of(times.into_iter()))
+    };
+    let idle = measure();
+    app.model().job_panel().emit(JobPanelInput::StartOrCancel);
+    let job = measure();
+    close(&app);
+    Ok((idle?, job?))
+}
+
+fn backend_figures(
+    backend: Backend,
+    program: &std::path::Path,
+    sizes: &Sizes,
+    jobs: JobRounds,
+    round_trips: RoundTripRounds,
+) -> Result<BackendFigures, String> {
+    let seconds =
+        |times: &[Duration]| -> Vec<f64> { times.iter().map(Duration::as_secs_f64).collect() };
+    let ratios: Vec<f64> = jobs
+        .in_window
+        .iter()
+        .zip(&jobs.headless)
+        .map(|(window, headless)| window.as_secs_f64() / headless.as_secs_f64())
+        .collect();
+    let mut closes = (0..sizes.close_runs)
+        .map(|_| close_to_gone(backend, program))
+        .collect::<Result<Vec<_>, _>>()?;
+    closes.sort_unstable();
+    let (start, end) = flood_memory(backend, program, sizes.flood_for)?;
+    let idle = RoundTripMs::of(&round_trips.idle);
+    let job = RoundTripMs::of(&round_trips.job);
+    Ok(BackendFigures {
+        job_headless_s: median(&seconds(&jobs.headless)),
+        job_in_window_s: median(&seconds(&jobs.in_window)),
+        job_window_over_headless: median(&ratios),
+        job_window_over_headless_min: ratios.iter().copied().fold(f64::INFINITY, f64::min),
+        job_window_over_headless_max: ratios.iter().copied().fold(0.0, f64::max),
+        round_trip_p99_job_minus_idle_ms: job.p99 - idle.p99,
+        round_trip_idle_ms: idle,
+        round_trip_job_ms: job,
+        close_to_gone_median_ms: closes[closes.len() / 2].as_secs_f64() * 1000.0,
+        close_to_gone_max_ms: closes.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
+        flood_seconds: sizes.flood_for.as_secs_f64(),
+        flood_rss_start_kib: start,
+        flood_rss_end_kib: end,
+        flood_rss_growth_kib: end as i64 - start as i64,
+    })
+}
+
+fn print_table(report: &Report) {
+    let (thread, process) = (&report.thread, &report.process);
+    println!(
+        "Offload bench: {} cores{}",
+        report.cores,
+        if report.quick { " (quick)" } else { "" }
+    );
+    println!();
+    println!(
+        "{:<36} {:>10} {:>12} {:>10}   target",
+        "sieve: primes below", "Offload", "primesieve", "ratio"
+    );
+    for figures in &report.sieve {
+        let theirs = figures
+            .primesieve_s
+            .map_or_else(|| "absent".to_owned(), |seconds| format!("{seconds:.2}s"));
+        let ratio = figures
+            .offload_over_primesieve
+            .map_or_else(|| "-".to_owned(), |ratio| format!("{ratio:.2}"));
+        println!(
+            "{:<36} {:>9.2}s {:>12} {:>10}   <= 1.5",
+            format!(
+                "{:e}, {} thread{} (median of {})",
+                figures.upto as f64,
+                figures.threads,
+                if figures.threads == 1 { "" } else { "s" },
+                figures.rounds
+            ),
+            figures.offload_s,
+            theirs,
+            ratio
+        );
+    }
+    if let Some(known) = &report.known_count {
+        println!(
+            "{:<36} {:>9.2}s   (count checked)",
+            format!("{:e}, {} threads", known.upto as f64, known.threads),
+            known.seconds
+        );
+    }
+    println!();
+    println!(
+        "{:<44} {:>12} {:>12}   target",
+        format!(
+            "window, primes below {:e} ({} rounds)",
+            report.job_upto as f64, report.rounds
+        ),
+        "thread",
+        "process"
+    );
+    println!(
+        "{:<44} {:>11.2}s {:>11.2}s",
+        "job headless", thread.job_headless_s, process.job_headless_s
+    );
+    println!(
+        "{:<44} {:>11.2}s {:>11.2}s",
+        "job in the window", thread.job_in_window_s, process.job_in_window_s
+    );
+    println!(
+        "{:<44} {:>12.3} {:>12.3}   <= 1.02",
+        "window / headless (median)",
+        thread.job_window_over_headless,
+        process.job_window_over_headless
+    );
+    let spread = |figures: &BackendFigures| {
+        format!(
+            "{:.3}-{:.3}",
+            figures.job_window_over_headless_min, figures.job_window_over_headless_max
+        )
+    };
+    println!(
+        "{:<44} {:>12} {:>12}",
+        "window / headless (spread)",
+        spread(thread),
+        spread(process)
+    );
+    let trips = |figures: &RoundTripMs| format!("{:.2} / {:.2}", figures.p50, figures.p99);
+    println!(
+        "{:<44} {:>12} {:>12}",
+        "round trip p50 / p99 ms, idle",
+        trips(&thread.round_trip_idle_ms),
+        trips(&process.round_trip_idle_ms)
+    );
+    println!(
+        "{:<44} {:>12} {:>12}",
+        "round trip p50 / p99 ms, job on every core",
+        trips(&thread.round_trip_job_ms),
+        trips(&process.round_trip_job_ms)
+    );
+    println!(
+        "{:<44} {:>10.2}ms {:>10.2}ms   <= 1 ms",
+        "round trip p99, job minus idle",
+        thread.round_trip_p99_job_minus_idle_ms,
+        process.round_trip_p99_job_minus_idle_ms
+    );
+    println!(
+        "{:<44} {:>12} {:>12}",
+        "round trips per state", thread.round_trip_idle_ms.calls, process.round_trip_idle_ms.calls
+    );
+    println!(
+        "{:<44} {:>10.1}ms {:>10.1}ms   < 50 ms",
+        "close -> process gone (median)",
+        thread.close_to_gone_median_ms,
+        process.close_to_gone_median_ms
+    );
+    println!(
+        "{:<44} {:>10.1}ms {:>10.1}ms",
+        "close -> process gone (max)", thread.close_to_gone_max_ms, process.close_to_gone_max_ms
+    );
+    println!(
+        "{:<44} {:>9}KiB {:>9}KiB   < 1024 KiB/min",
+        format!("RSS growth, {:.0} s of flooding", thread.flood_seconds),
+        thread.flood_rss_growth_kib,
+        process.flood_rss_growth_kib
+    );
+}
