@@ -34,7 +34,10 @@ fn quick_bench_reports_every_figure_as_json() {
         }
         for state in ["round_trip_idle_ms", "round_trip_job_ms"] {
             let calls = &report[backend][state]["calls"];
-            assert!(calls.as_u64() > Some(0), "{backend}.{state} made no calls: {report}");
+            assert!(
+                calls.as_u64() > Some(0),
+                "{backend}.{state} made no calls: {report}"
+            );
         }
     }
     let sieve = report["sieve"].as_array().expect("sieve figures");

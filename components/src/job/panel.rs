@@ -17,10 +17,12 @@ use crate::i18n::gettext;
 use crate::settings::MAX_UPTO;
 use crate::worker::{OwnedSource, WorkerOutput};
 
-/// Redraw the chart once every this many probe samples: redrawing costs the job CPU
-/// time (software rendering above all), and twice a second is smooth enough for a
-/// one-minute chart.
-const CHART_REDRAW_EVERY: usize = 5;
+/// While a job runs, the panel is redrawn (bar, labels, chart) once every this many
+/// probe samples, not on every part's report: each frame costs the main loop about a
+/// millisecond in software rendering, up to ten with the chart, and a user's input that
+/// arrives meanwhile waits. Twice a second is smooth enough for a bar and a one-minute
+/// chart (`offload bench` measures the round trips this leaves).
+const REDRAW_EVERY: usize = 5;
 
 pub struct JobPanelInit {
     /// Where the job's workers run.
@@ -323,14 +325,10 @@ impl Component for JobPanel {
         root: &gtk::Box,
     ) {
         let probed = matches!(event.0, Event::Probe(_));
+        let was_running = self.job_running();
         self.update_cmd(event, sender.clone(), root);
-        if probed
-            && self
-                .history
-                .borrow()
-                .len()
-                .is_multiple_of(CHART_REDRAW_EVERY)
-        {
+        let redraw_tick = probed && self.history.borrow().len().is_multiple_of(REDRAW_EVERY);
+        if redraw_tick {
             let scale = Scale::of(&self.history.borrow());
             if scale != self.scale {
                 self.scale = scale;
@@ -338,7 +336,10 @@ impl Component for JobPanel {
             }
             widgets.chart.queue_draw();
         }
-        self.update_view(widgets, sender);
+        // The end of a job is shown at once; its progress only on the redraw ticks.
+        if redraw_tick || was_running != self.job_running() {
+            self.update_view(widgets, sender);
+        }
     }
 }
 
