@@ -80,6 +80,8 @@ impl PrimeCount {
                 walk_primes.push(WalkPrime::new(prime, sieve_from, next_byte));
             }
         }
+        small_primes.sort_by_key(CyclePrime::class);
+        medium_primes.sort_by_key(CyclePrime::class);
         Self {
             start,
             end,
