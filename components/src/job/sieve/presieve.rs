@@ -78,7 +78,7 @@ mod tests {
             for (index, byte) in bytes.iter().enumerate() {
                 for (bit, residue) in RESIDUES.iter().enumerate() {
                     let n = 30 * (first_byte + index as u64) + residue;
-                    let kept = (7..=LARGEST).all(|d| n % d != 0);
+                    let kept = (7..=LARGEST).all(|d| !n.is_multiple_of(d));
                     assert_eq!(byte & (1 << bit) != 0, kept, "{n}");
                 }
             }
