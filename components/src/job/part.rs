@@ -2,13 +2,20 @@
 //! thread as nice as the job was asked to be.
 
 use std::ops::Range;
+use std::time::{Duration, Instant};
 
 use super::sieve::PrimeCount;
 use crate::worker::{Pace, Step, Task, WorkerOutput};
 
+/// How often a job that gives way lets waiting threads run: often enough that the
+/// window answers within a millisecond of idle, seldom enough that the job keeps its
+/// share beside busy programs (yielding every block, 0.1 ms, left it 4 % of its speed).
+const YIELD_EVERY: Duration = Duration::from_micros(500);
+
 pub struct PrimesPart {
     count: PrimeCount,
     niceness: u8,
+    last_yield: Instant,
 }
 
 impl PrimesPart {
@@ -16,6 +23,7 @@ impl PrimesPart {
         Self {
             count: PrimeCount::new(range),
             niceness,
+            last_yield: Instant::now(),
         }
     }
 }
@@ -30,7 +38,20 @@ impl Task for PrimesPart {
     }
 
     fn step(&mut self) -> Step {
-        let more = self.count.step();
+        let more = if self.niceness > 0 {
+            // A thread that gives way also steps aside every half millisecond: a thread
+            // that woke meanwhile (the window's) runs then, instead of at the scheduler's
+            // next tick (4 ms), as it did on 1 to 2 % of its wakeups here.
+            let last_yield = &mut self.last_yield;
+            self.count.step_with(|| {
+                if last_yield.elapsed() >= YIELD_EVERY {
+                    std::thread::yield_now();
+                    *last_yield = Instant::now();
+                }
+            })
+        } else {
+            self.count.step()
+        };
         Step {
             news: WorkerOutput::JobProgress(self.count.progress()),
             done: !more,

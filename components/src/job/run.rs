@@ -14,10 +14,11 @@ use crate::worker::{WorkerInput, WorkerOutput};
 /// Progress reports per part and second, at most: enough for a smooth bar.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
 
-/// How nice a job started from the window is: the window's main loop goes first, and
-/// beside two busy programs on two cores the job still keeps about a tenth of its speed
-/// (niceness 19 would keep under 2 %; SCHED_IDLE nothing at all).
-pub const NICENESS_BESIDE_THE_WINDOW: u8 = 10;
+/// How nice a job started from the window is. With the yields a giving-way part makes
+/// (see `part.rs`), the window's threads run within a millisecond of waking, and beside
+/// one busy program per core the job still keeps about a sixth of its speed alone
+/// (niceness 10 with those yields kept 4 %; SCHED_IDLE keeps nothing at all).
+pub const NICENESS_BESIDE_THE_WINDOW: u8 = 5;
 
 /// One worker per core, unless told otherwise.
 pub fn default_parts() -> usize {

@@ -33,6 +33,9 @@ const LARGEST_SMALL_PRIME: u64 = BLOCK_BYTES as u64 / 10;
 /// walk along their multiples, which skip whole segments.
 const LARGEST_MEDIUM_PRIME: u64 = SEGMENT_BYTES as u64;
 
+/// How many medium primes are crossed between two calls of `step_with`'s callback.
+const MEDIUM_PRIMES_AT_ONCE: usize = 2048;
+
 /// The sieve counts from here on: 2, 3 and 5 are not on the wheel, and the patterns
 /// cross the primes they sieve with.
 const SIEVED_FROM: u64 = presieve::LARGEST + 1;
@@ -101,6 +104,12 @@ impl PrimeCount {
 
     /// Sieves one segment; false once the whole range is done.
     pub fn step(&mut self) -> bool {
+        self.step_with(|| {})
+    }
+
+    /// As [`Self::step`], calling `now_and_then` every tenth of a millisecond of work or
+    /// so: after each block, and between groups of medium primes.
+    pub fn step_with(&mut self, mut now_and_then: impl FnMut()) -> bool {
         if self.is_done() {
             return false;
         }
@@ -119,13 +128,17 @@ impl PrimeCount {
                 prime.cross(segment, block_end);
             }
             block_start = block_end;
+            now_and_then();
         }
         for prime in &mut self.small_primes {
             prime.rebase(length);
         }
-        for prime in &mut self.medium_primes {
-            prime.cross(segment, length);
-            prime.rebase(length);
+        for group in self.medium_primes.chunks_mut(MEDIUM_PRIMES_AT_ONCE) {
+            for prime in group {
+                prime.cross(segment, length);
+                prime.rebase(length);
+            }
+            now_and_then();
         }
         for prime in &mut self.walk_primes {
             prime.cross_and_rebase(segment);
