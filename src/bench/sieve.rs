@@ -3,7 +3,7 @@
 //! run in turns, so that both see the same machine; each count checked where known.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use offload_components::settings::Backend;
 use serde::Serialize;
@@ -80,7 +80,7 @@ fn primesieve_time(upto: u64, threads: usize) -> Result<Option<f64>, String> {
         .parse()
         .map_err(|_| format!("primesieve said {said:?}"))?;
     check(upto, primes, "primesieve")?;
-    Ok(Some(Duration::as_secs_f64(&elapsed)))
+    Ok(Some(elapsed.as_secs_f64()))
 }
 
 fn check(upto: u64, primes: u64, who: &str) -> Result<(), String> {

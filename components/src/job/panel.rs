@@ -18,9 +18,9 @@ use crate::settings::MAX_UPTO;
 use crate::worker::{OwnedSource, WorkerOutput};
 
 /// While a job runs, the panel is redrawn (bar, labels, chart) once every this many
-/// probe samples, not on every part's report: each frame costs the main loop about a
-/// millisecond in software rendering, up to ten with the chart, and a user's input that
-/// arrives meanwhile waits. Twice a second is smooth enough for a bar and a one-minute
+/// probe samples, not on every part's report: each frame costs the main loop a
+/// millisecond or more in software rendering, and a user's input that arrives meanwhile
+/// waits. Twice a second is smooth enough for a bar and a one-minute
 /// chart (`offload bench` measures the round trips this leaves).
 const REDRAW_EVERY: usize = 5;
 

@@ -9,7 +9,8 @@ use crate::worker::{Pace, Step, Task, WorkerOutput};
 
 /// How often a job that gives way lets waiting threads run: often enough that the
 /// window answers within a millisecond of idle, seldom enough that the job keeps its
-/// share beside busy programs (yielding every block, 0.1 ms, left it 4 % of its speed).
+/// share beside busy programs (yielding every block, 0.1 ms, at niceness 10 left it 4 %
+/// of its speed).
 const YIELD_EVERY: Duration = Duration::from_micros(500);
 
 pub struct PrimesPart {

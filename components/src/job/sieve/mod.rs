@@ -26,7 +26,7 @@ const BLOCK_BYTES: usize = presieve::MAX_FILL;
 /// Primes up to this are crossed block by block, in turns of the wheel. Larger ones
 /// cross too few bytes of a block to pay for visiting every block: a tenth of a block
 /// was the fastest threshold for primes below 10^10 (1.20 s against 1.85 s for a whole
-/// block, one thread, `offload bench --sieve`).
+/// block, one thread, `offload headless --job primes --upto 1e10 --workers 1`).
 const LARGEST_SMALL_PRIME: u64 = BLOCK_BYTES as u64 / 10;
 
 /// Primes up to this are crossed a segment at a time, in turns of the wheel; larger ones

@@ -27,23 +27,18 @@ pub const fn bit_of(n: u64) -> Option<u32> {
 }
 
 /// One step of the walk along a prime's multiples: how far the byte moves beyond
-/// `gap · (p / 30)`, and the mask of the multiple the step starts from.
+/// `gap · (p / 30)`.
 #[derive(Clone, Copy)]
 struct WheelStep {
     gap: u8,
     carry: u8,
-    mask: u8,
 }
 
 /// Indexed by (bit of p) · 8 + position of q on the wheel.
 static STEPS: [WheelStep; 64] = wheel_steps();
 
 const fn wheel_steps() -> [WheelStep; 64] {
-    let mut steps = [WheelStep {
-        gap: 0,
-        carry: 0,
-        mask: 0,
-    }; 64];
+    let mut steps = [WheelStep { gap: 0, carry: 0 }; 64];
     let mut class = 0;
     while class < 8 {
         let c = RESIDUES[class];
@@ -51,14 +46,9 @@ const fn wheel_steps() -> [WheelStep; 64] {
         while position < 8 {
             let r = RESIDUES[position];
             let gap = GAPS[position];
-            let bit = match bit_of(c * r) {
-                Some(bit) => bit,
-                None => panic!("a product of residues is a residue"),
-            };
             steps[class * 8 + position] = WheelStep {
                 gap: gap as u8,
                 carry: ((c * (r + gap)) / 30 - (c * r) / 30) as u8,
-                mask: !(1u8 << bit),
             };
             position += 1;
         }
@@ -214,7 +204,7 @@ fn cross_whole_turns<const CLASS: usize>(segment: &mut [u8], mut base: i64, prim
             // SAFETY: offsets ascend, so base + offsets[0] >= 0 (the turn begins inside)
             // and base + offsets[7] < length (checked above) bound every index; this is
             // the sieve's innermost loop, where a bounds check per store costs a third of
-            // the job's time (measured with `offload bench --sieve`).
+            // the job's time (perf, `offload headless --job primes --upto 1e10`).
             unsafe { *segment.get_unchecked_mut((base + offset) as usize) &= mask };
         }
         base += i64::from(prime);
@@ -257,8 +247,8 @@ impl WalkPrime {
         let mut next = self.next;
         let mut step = usize::from(self.step);
         while next < length {
-            let WheelStep { gap, carry, mask } = STEPS[step];
-            segment[next as usize] &= mask;
+            let WheelStep { gap, carry } = STEPS[step];
+            segment[next as usize] &= TURN_MASKS[step >> 3][step & 7];
             next += quotient * u64::from(gap) + u64::from(carry);
             step = (step & !7) | ((step + 1) & 7);
         }
