@@ -137,11 +137,11 @@ fn number_in(headline: &str) -> Option<u64> {
 pub fn switch_backend(app: &Controller<App>, backend: Backend) {
     let prefix = match backend {
         Backend::Thread => {
-            app.widgets().thread_toggle.set_active(true);
+            app.model().backend_switch().pick(Backend::Thread);
             "Number in thread: "
         }
         Backend::Process => {
-            app.widgets().process_toggle.set_active(true);
+            app.model().backend_switch().pick(Backend::Process);
             "Number in process: "
         }
     };

@@ -10,10 +10,6 @@ use super::{App, AppInput};
 use crate::i18n::gettext;
 use crate::job::JobOutcome;
 
-/// The question's answers, as libadwaita names responses.
-const KEEP: &str = "keep";
-const CLOSE: &str = "close";
-
 /// While a job runs: the session manager's promise not to suspend or log out, kept
 /// until this is dropped.
 pub(super) struct Inhibition(u32);
@@ -61,27 +57,10 @@ impl App {
             return;
         }
         self.asking_to_close = true;
-        let dialog = adw::MessageDialog::new(
-            Some(window),
-            Some(&gettext("Stop the job and close?")),
-            Some(&gettext(
-                "Closing stops the count of primes; the work done so far is lost.",
-            )),
-        );
-        dialog.add_responses(&[
-            (KEEP, &gettext("_Keep Counting")),
-            (CLOSE, &gettext("_Stop and Close")),
-        ]);
-        dialog.set_response_appearance(CLOSE, adw::ResponseAppearance::Destructive);
-        dialog.set_default_response(Some(KEEP));
-        dialog.set_close_response(KEEP);
         let answers = sender.input_sender().clone();
-        dialog.connect_response(None, move |_, response| {
-            answers.emit(AppInput::CloseAnswered {
-                close: response == CLOSE,
-            });
+        crate::modals::close_question::ask(window, move |close| {
+            answers.emit(AppInput::CloseAnswered { close });
         });
-        dialog.present();
     }
 
     pub(super) fn job_running(&self) -> bool {

@@ -26,11 +26,13 @@ mod actions;
 mod choices;
 mod counter_life;
 mod long_work;
+mod shell;
 
 use actions::{install_actions, AboutAction, PreferencesAction, ShortcutsAction};
 use choices::job_request;
 use counter_life::CounterLife;
 use long_work::Inhibition;
+pub use shell::BackendSwitch;
 
 /// How the window starts.
 #[derive(Clone, Debug)]
@@ -106,8 +108,8 @@ enum Event {
     Job(JobPanelOutput),
     /// A stored choice changed (in this window, another one, or outside Offload).
     StoredChanged,
-    /// The window's width changed (the user, or the window manager fitting it to a screen).
-    Width(i32),
+    /// The window became narrow (a phone), or wide again.
+    Narrow(bool),
 }
 
 /// Where the app is in its life.
@@ -131,6 +133,7 @@ pub struct App {
     _stored_watch: Option<StoredWatch>,
     placement: Placement,
     label: LabelState,
+    backend_switch: BackendSwitch,
     counter: CounterLife,
     /// Counting workers started so far; tags their reports.
     generation: u64,
@@ -176,6 +179,11 @@ impl App {
         self.job_panel.model().state().cloned()
     }
 
+    /// The header's choice of backend.
+    pub fn backend_switch(&self) -> &BackendSwitch {
+        &self.backend_switch
+    }
+
     pub fn job_panel(&self) -> &Controller<JobPanel> {
         &self.job_panel
     }
@@ -185,13 +193,13 @@ impl App {
         window: &adw::ApplicationWindow,
         sender: &ComponentSender<Self>,
     ) {
-        let preferences = Preferences::builder()
-            .transient_for(window)
-            .launch(self.settings)
-            .forward(sender.input_sender(), |output| match output {
-                PreferencesOutput::Chose(choice) => AppInput::Choose(choice),
-            });
-        preferences.widget().present();
+        let preferences =
+            Preferences::builder()
+                .launch(self.settings)
+                .forward(sender.input_sender(), |output| match output {
+                    PreferencesOutput::Chose(choice) => AppInput::Choose(choice),
+                });
+        Preferences::present(preferences.widget(), window);
         self.preferences = Some(preferences);
     }
 
@@ -232,12 +240,8 @@ impl App {
     }
 }
 
-/// Below this width the window lays its content out for a phone: what is side by side
-/// stacks. Above the wide layout's own minimum, so a window can always narrow past it.
-const NARROW_BELOW: i32 = 500;
-
 fn is_narrow(width: i32) -> bool {
-    width > 0 && width < NARROW_BELOW
+    width > 0 && width < shell::NARROW_BELOW
 }
 
 /// The width of the widest screen: on a phone the window starts narrow, before the
@@ -262,168 +266,119 @@ impl Component for App {
     type CommandOutput = AppEvent;
 
     view! {
+        #[root]
         adw::ApplicationWindow {
             set_title: Some("Offload"),
             connect_close_request[sender] => move |_| {
                 sender.input(AppInput::CloseRequested);
                 glib::Propagation::Stop
             },
+        },
 
-            gtk::Box {
-                set_orientation: gtk::Orientation::Vertical,
+        #[name = "header_bar"]
+        adw::HeaderBar {
+            #[local_ref]
+            pack_end = main_menu -> gtk::MenuButton {
+                set_icon_name: "open-menu-symbolic",
+                set_menu_model: Some(&primary_menu),
+                set_tooltip_text: Some(&gettext("Main Menu")),
+                set_primary: true,
+            },
 
-                adw::HeaderBar {
+            // In the middle: the header centres its title between its two sides, and the
+            // choice of backend there leaves room for a 360 px screen.
+            set_title_widget: Some(model.backend_switch.widget()),
+        },
+
+        #[name = "toasts"]
+        adw::ToastOverlay {
+            set_vexpand: true,
+
+            // A window shorter than its content (a phone) scrolls it; nothing
+            // in it is wider than a 360 px screen, so it never scrolls sideways.
+            gtk::ScrolledWindow {
+                set_hscrollbar_policy: gtk::PolicyType::Never,
+                set_propagate_natural_height: true,
+
+                gtk::Box {
+                    set_orientation: gtk::Orientation::Vertical,
+                    set_spacing: 12,
+                    set_margin_all: 24,
+                    set_valign: gtk::Align::Center,
+
+                    #[name = "headline"]
+                    gtk::Label {
+                        add_css_class: "title-1",
+                        set_wrap: true,
+                        set_justify: gtk::Justification::Center,
+                        #[watch]
+                        set_label: &model.label.headline(),
+                    },
+
+                    #[name = "status"]
+                    gtk::Label {
+                        add_css_class: "dim-label",
+                        set_wrap: true,
+                        set_justify: gtk::Justification::Center,
+                        #[watch]
+                        set_label: &model.label.status(),
+                    },
+
+                    gtk::Box {
+                        set_orientation: gtk::Orientation::Horizontal,
+                        set_halign: gtk::Align::Center,
+                        set_spacing: 12,
+                        set_margin_top: 12,
+
+                        #[name = "start_pause"]
+                        gtk::Button {
+                            add_css_class: "pill",
+                            add_css_class: "suggested-action",
+                            connect_clicked => AppInput::ToggleRunning,
+
+                            #[name = "start_pause_label"]
+                            gtk::Label {
+                                set_use_underline: true,
+                                set_mnemonic_widget: Some(&start_pause),
+                                #[watch]
+                                set_label: &if model.label.running() { gettext("_Pause") } else { gettext("_Start") },
+                            },
+                        },
+
+                        #[name = "reset"]
+                        gtk::Button {
+                            add_css_class: "pill",
+                            connect_clicked => AppInput::Reset,
+
+                            gtk::Label {
+                                set_text_with_mnemonic: &gettext("_Reset"),
+                                set_mnemonic_widget: Some(&reset),
+                            },
+                        },
+                    },
+
+                    gtk::Label {
+                        add_css_class: "caption",
+                        add_css_class: "dim-label",
+                        set_wrap: true,
+                        set_justify: gtk::Justification::Center,
+                        #[watch]
+                        set_label: &fill(
+                            &gettext("One number every {} s, label refreshed every {} s"),
+                            &[
+                                &numbers().shortest(model.settings.worker_delay.duration().as_secs_f64()),
+                                &numbers().shortest(model.settings.gui_delay.duration().as_secs_f64()),
+                            ],
+                        ),
+                    },
+
+                    gtk::Separator {
+                        set_margin_top: 12,
+                        set_margin_bottom: 12,
+                    },
+
                     #[local_ref]
-                    pack_end = main_menu -> gtk::MenuButton {
-                        set_icon_name: "open-menu-symbolic",
-                        set_menu_model: Some(&primary_menu),
-                        set_tooltip_text: Some(&gettext("Main Menu")),
-                        set_primary: true,
-                    },
-
-                    // In the middle: the header centres its title between its two sides,
-                    // and the choice of backend there leaves room for a 360 px screen.
-                    #[wrap(Some)]
-                    set_title_widget = &gtk::Box {
-                        add_css_class: "linked",
-                        set_tooltip_text: Some(&gettext("Where the worker runs")),
-
-                        #[name = "thread_toggle"]
-                        gtk::ToggleButton {
-                            set_tooltip_text: Some(&gettext("Run the worker on a thread of this app")),
-                            #[watch]
-                            set_sensitive: model.can_switch(),
-                            #[watch]
-                            #[block_signal(thread_toggled)]
-                            set_active: model.settings.backend == Backend::Thread,
-                            connect_toggled[sender] => move |button| {
-                                if button.is_active() {
-                                    sender.input(AppInput::Choose(Choice::Backend(Backend::Thread)));
-                                }
-                            } @thread_toggled,
-
-                            // A label of its own that names the button: with a mnemonic in
-                            // the button's own label, GTK 4.8 would say "_Thread Thread".
-                            gtk::Label {
-                                set_text_with_mnemonic: &gettext("_Thread"),
-                                set_mnemonic_widget: Some(&thread_toggle),
-                            },
-                        },
-
-                        #[name = "process_toggle"]
-                        gtk::ToggleButton {
-                            set_tooltip_text: Some(&gettext("Run the worker in a separate process")),
-                            set_group: Some(&thread_toggle),
-                            #[watch]
-                            set_sensitive: model.can_switch(),
-                            #[watch]
-                            #[block_signal(process_toggled)]
-                            set_active: model.settings.backend == Backend::Process,
-                            connect_toggled[sender] => move |button| {
-                                if button.is_active() {
-                                    sender.input(AppInput::Choose(Choice::Backend(Backend::Process)));
-                                }
-                            } @process_toggled,
-
-                            gtk::Label {
-                                set_text_with_mnemonic: &gettext("Pr_ocess"),
-                                set_mnemonic_widget: Some(&process_toggle),
-                            },
-                        },
-                    },
-                },
-
-                #[name = "toasts"]
-                adw::ToastOverlay {
-                    set_vexpand: true,
-
-                    // A window shorter than its content (a phone) scrolls it; nothing
-                    // in it is wider than a 360 px screen, so it never scrolls sideways.
-                    gtk::ScrolledWindow {
-                        set_hscrollbar_policy: gtk::PolicyType::Never,
-                        set_propagate_natural_height: true,
-
-                        gtk::Box {
-                            set_orientation: gtk::Orientation::Vertical,
-                            set_spacing: 12,
-                            set_margin_all: 24,
-                            set_valign: gtk::Align::Center,
-
-                            #[name = "headline"]
-                            gtk::Label {
-                                add_css_class: "title-1",
-                                set_wrap: true,
-                                set_justify: gtk::Justification::Center,
-                                #[watch]
-                                set_label: &model.label.headline(),
-                            },
-
-                            #[name = "status"]
-                            gtk::Label {
-                                add_css_class: "dim-label",
-                                set_wrap: true,
-                                set_justify: gtk::Justification::Center,
-                                #[watch]
-                                set_label: &model.label.status(),
-                            },
-
-                            gtk::Box {
-                                set_orientation: gtk::Orientation::Horizontal,
-                                set_halign: gtk::Align::Center,
-                                set_spacing: 12,
-                                set_margin_top: 12,
-
-                                #[name = "start_pause"]
-                                gtk::Button {
-                                    add_css_class: "pill",
-                                    add_css_class: "suggested-action",
-                                    connect_clicked => AppInput::ToggleRunning,
-
-                                    #[name = "start_pause_label"]
-                                    gtk::Label {
-                                        set_use_underline: true,
-                                        set_mnemonic_widget: Some(&start_pause),
-                                        #[watch]
-                                        set_label: &if model.label.running() { gettext("_Pause") } else { gettext("_Start") },
-                                    },
-                                },
-
-                                #[name = "reset"]
-                                gtk::Button {
-                                    add_css_class: "pill",
-                                    connect_clicked => AppInput::Reset,
-
-                                    gtk::Label {
-                                        set_text_with_mnemonic: &gettext("_Reset"),
-                                        set_mnemonic_widget: Some(&reset),
-                                    },
-                                },
-                            },
-
-                            gtk::Label {
-                                add_css_class: "caption",
-                                add_css_class: "dim-label",
-                                set_wrap: true,
-                                set_justify: gtk::Justification::Center,
-                                #[watch]
-                                set_label: &fill(
-                                    &gettext("One number every {} s, label refreshed every {} s"),
-                                    &[
-                                        &numbers().shortest(model.settings.worker_delay.duration().as_secs_f64()),
-                                        &numbers().shortest(model.settings.gui_delay.duration().as_secs_f64()),
-                                    ],
-                                ),
-                            },
-
-                            gtk::Separator {
-                                set_margin_top: 12,
-                                set_margin_bottom: 12,
-                            },
-
-                            #[local_ref]
-                            job_panel -> gtk::Box {},
-                        },
-                    },
+                    job_panel -> gtk::Box {},
                 },
             },
         }
@@ -460,10 +415,15 @@ impl Component for App {
                 .watch(move || events.emit(AppEvent(Event::StoredChanged)))
         };
         root.set_default_size(remembered.window.width, remembered.window.height);
-        let widths = sender.command_sender().clone();
-        root.connect_default_width_notify(move |window| {
-            widths.emit(AppEvent(Event::Width(window.default_width())));
+        let events = sender.command_sender().clone();
+        shell::follow_narrow(&root, move |narrow| {
+            events.emit(AppEvent(Event::Narrow(narrow)));
         });
+        let choices = sender.input_sender().clone();
+        let backend_switch = BackendSwitch::new(move |backend| {
+            choices.emit(AppInput::Choose(Choice::Backend(backend)));
+        });
+        backend_switch.show(settings.backend, true);
         if remembered.window.maximized {
             root.maximize();
         }
@@ -475,6 +435,7 @@ impl Component for App {
             _stored_watch: stored_watch,
             placement: init.placement,
             label: LabelState::new(settings.backend, Activity::Running),
+            backend_switch,
             counter: CounterLife::Retired { joined: true },
             generation: 0,
             crashes_in_a_row: 0,
@@ -498,6 +459,7 @@ impl Component for App {
         let main_menu: &gtk::MenuButton =
             &crate::a11y::named("GtkMenuButton", None, &gettext("Main Menu"));
         let widgets = view_output!();
+        root.set_content(Some(&shell::frame(&widgets.header_bar, &widgets.toasts)));
         ComponentParts { model, widgets }
     }
 
@@ -536,10 +498,13 @@ impl Component for App {
             Event::Restart => self.restart(&sender),
             Event::Job(output) => self.on_job_panel(output, root, &sender),
             Event::StoredChanged => self.on_stored_changed(&sender),
-            Event::Width(width) => self
-                .job_panel
-                .emit(JobPanelInput::SetNarrow(is_narrow(width))),
+            Event::Narrow(narrow) => self.job_panel.emit(JobPanelInput::SetNarrow(narrow)),
         }
+    }
+
+    fn post_view() {
+        self.backend_switch
+            .show(self.settings.backend, self.can_switch());
     }
 
     fn update_with_view(

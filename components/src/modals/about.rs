@@ -1,6 +1,7 @@
 //! About Offload: who makes it, its licence, website and issue tracker, the newest
 //! release's notes (taken from the AppStream metainfo when building), and the debug
-//! facts a bug report needs.
+//! facts a bug report needs. An `AdwAboutWindow` on libadwaita 1.2, an `AdwAboutDialog`
+//! (which adapts to a phone's screen) with the `gnome_48` feature; the same facts in both.
 
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk};
@@ -15,10 +16,14 @@ const ISSUES: &str = include_str!(concat!(env!("OUT_DIR"), "/about_issues.txt"))
 const RELEASE_VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/about_release_version.txt"));
 const RELEASE_NOTES: &str = include_str!(concat!(env!("OUT_DIR"), "/about_release_notes.txt"));
 
-pub fn show(parent: &impl IsA<gtk::Window>, backend: Backend) {
-    adw::AboutWindow::builder()
+pub fn show(parent: &adw::ApplicationWindow, backend: Backend) {
+    #[cfg(not(feature = "gnome_48"))]
+    let about = adw::AboutWindow::builder()
         .transient_for(parent)
-        .modal(true)
+        .modal(true);
+    #[cfg(feature = "gnome_48")]
+    let about = adw::AboutDialog::builder();
+    let about = about
         .application_name("Offload")
         .application_icon(APP_ID)
         .version(env!("CARGO_PKG_VERSION"))
@@ -34,8 +39,11 @@ pub fn show(parent: &impl IsA<gtk::Window>, backend: Backend) {
         .release_notes(RELEASE_NOTES)
         .debug_info(debug_info(backend))
         .debug_info_filename("offload-debug-info.txt")
-        .build()
-        .present();
+        .build();
+    #[cfg(not(feature = "gnome_48"))]
+    about.present();
+    #[cfg(feature = "gnome_48")]
+    about.present(Some(parent));
 }
 
 /// What a bug report needs to know about this run.

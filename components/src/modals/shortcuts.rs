@@ -2,6 +2,9 @@
 
 use relm4::gtk::{self, prelude::*};
 
+// GTK 4.18 deprecates GtkShortcutsWindow; its replacement, AdwShortcutsDialog, comes
+// with libadwaita 1.8, newer than the 1.7 that `gnome_48` builds against.
+#[cfg_attr(feature = "gnome_48", allow(deprecated))]
 pub fn show(parent: &impl IsA<gtk::Window>) {
     let builder = gtk::Builder::new();
     builder.set_translation_domain(Some(crate::i18n::DOMAIN));

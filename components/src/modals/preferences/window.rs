@@ -1,42 +1,15 @@
-//! Preferences: the backend, the delays and the heavy job. It shows the choices the
-//! window runs with (a command-line override included) and follows them live; a change
-//! made here goes to the window, which stores it and applies it: the backend and the
-//! delays at once, the job's size and workers to the next job.
+//! Preferences on libadwaita 1.2: a preferences window, each number a spin button in an
+//! action row.
 
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk, ComponentParts, ComponentSender, SimpleComponent};
 
-use crate::i18n::gettext;
-use crate::settings::{
-    Backend, Choice, Delay, RunSettings, MAX_DELAY_SECONDS, MAX_UPTO, MAX_WORKERS,
-    MIN_GUI_DELAY_SECONDS,
+use super::{
+    backend_index, backend_names, gui_delay_range, job_upto_range, job_workers_range, seconds,
+    worker_delay_range, Preferences, PreferencesInput, PreferencesOutput,
 };
-
-#[derive(Debug)]
-pub enum PreferencesInput {
-    /// The window's choices changed (here or elsewhere): show them.
-    Show(RunSettings),
-    Backend(u32),
-    WorkerDelay(f64),
-    GuiDelay(f64),
-    JobUpto(f64),
-    JobWorkers(f64),
-}
-
-#[derive(Debug)]
-pub enum PreferencesOutput {
-    Chose(Choice),
-}
-
-pub struct Preferences {
-    shown: RunSettings,
-}
-
-const BACKENDS: [Backend; 2] = [Backend::Thread, Backend::Process];
-
-fn seconds(delay: Delay) -> f64 {
-    delay.duration().as_secs_f64()
-}
+use crate::i18n::gettext;
+use crate::settings::RunSettings;
 
 #[relm4::component(pub)]
 impl SimpleComponent for Preferences {
@@ -58,10 +31,10 @@ impl SimpleComponent for Preferences {
                         set_title: &gettext("_Backend"),
                         set_use_underline: true,
                         set_subtitle: &gettext("A thread of this app, or a separate process"),
-                        set_model: Some(&gtk::StringList::new(&[&gettext("Thread"), &gettext("Process")])),
+                        set_model: Some(&backend_names()),
                         #[watch]
                         #[block_signal(backend_chosen)]
-                        set_selected: BACKENDS.iter().position(|b| *b == model.shown.backend).unwrap_or(0) as u32,
+                        set_selected: backend_index(model.shown.backend),
                         connect_selected_notify[sender] => move |row| {
                             sender.input(PreferencesInput::Backend(row.selected()));
                         } @backend_chosen,
@@ -76,7 +49,7 @@ impl SimpleComponent for Preferences {
                         #[name = "worker_delay_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
-                            set_adjustment: &gtk::Adjustment::new(seconds(model.shown.worker_delay), 0.0, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
+                            set_adjustment: &worker_delay_range(&model.shown),
                             set_digits: 2,
                             set_tooltip_text: Some(&gettext("Worker delay in seconds")),
                             #[watch]
@@ -97,7 +70,7 @@ impl SimpleComponent for Preferences {
                         #[name = "gui_delay_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
-                            set_adjustment: &gtk::Adjustment::new(seconds(model.shown.gui_delay), MIN_GUI_DELAY_SECONDS, MAX_DELAY_SECONDS, 0.1, 1.0, 0.0),
+                            set_adjustment: &gui_delay_range(&model.shown),
                             set_digits: 2,
                             set_tooltip_text: Some(&gettext("Refresh delay in seconds")),
                             #[watch]
@@ -122,7 +95,7 @@ impl SimpleComponent for Preferences {
                         #[name = "job_upto_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
-                            set_adjustment: &gtk::Adjustment::new(model.shown.job_upto as f64, 2.0, MAX_UPTO as f64, 1e6, 1e9, 0.0),
+                            set_adjustment: &job_upto_range(&model.shown),
                             set_digits: 0,
                             set_width_chars: 14,
                             set_tooltip_text: Some(&gettext("Job size")),
@@ -144,7 +117,7 @@ impl SimpleComponent for Preferences {
                         #[name = "job_workers_spin"]
                         add_suffix = &gtk::SpinButton {
                             set_valign: gtk::Align::Center,
-                            set_adjustment: &gtk::Adjustment::new(f64::from(model.shown.job_workers), 0.0, MAX_WORKERS as f64, 1.0, 4.0, 0.0),
+                            set_adjustment: &job_workers_range(&model.shown),
                             set_digits: 0,
                             set_tooltip_text: Some(&gettext("Number of workers")),
                             #[watch]
@@ -171,29 +144,16 @@ impl SimpleComponent for Preferences {
     }
 
     fn update(&mut self, message: PreferencesInput, sender: ComponentSender<Self>) {
-        let choice = match message {
-            PreferencesInput::Show(settings) => {
-                self.shown = settings;
-                return;
-            }
-            PreferencesInput::Backend(index) => {
-                BACKENDS.get(index as usize).copied().map(Choice::Backend)
-            }
-            PreferencesInput::WorkerDelay(seconds) => Delay::from_seconds(seconds, 0.0)
-                .ok()
-                .map(Choice::WorkerDelay),
-            PreferencesInput::GuiDelay(seconds) => {
-                Delay::from_seconds(seconds, MIN_GUI_DELAY_SECONDS)
-                    .ok()
-                    .map(Choice::GuiDelay)
-            }
-            // The spin buttons' ranges keep these within the accepted limits.
-            PreferencesInput::JobUpto(upto) => Some(Choice::JobUpto(upto as u64)),
-            PreferencesInput::JobWorkers(workers) => Some(Choice::JobWorkers(workers as u32)),
-        };
-        if let Some(choice) = choice {
-            self.shown = self.shown.with(choice);
+        if let Some(choice) = self.take(message) {
             let _ = sender.output(PreferencesOutput::Chose(choice));
         }
+    }
+}
+
+impl Preferences {
+    /// Shows the window over `parent`.
+    pub fn present(root: &adw::PreferencesWindow, parent: &adw::ApplicationWindow) {
+        root.set_transient_for(Some(parent));
+        root.present();
     }
 }
