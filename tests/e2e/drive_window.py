@@ -102,8 +102,9 @@ def has_label(root, text):
 
 
 def worker_children(pid):
+    """Worker children below `pid`, however deep (a sandbox puts launchers between)."""
     children = []
-    for child in children_of(pid):
+    for child in descendants_of(pid):
         try:
             with open(f"/proc/{child}/cmdline", "rb") as cmdline:
                 if cmdline.read() == b"offload\0worker\0":
@@ -123,6 +124,18 @@ def children_of(pid):
             # The thread ended after it was listed (GLib's pool threads come and go).
             pass
     return children
+
+
+def descendants_of(pid):
+    found, pending = set(), [pid]
+    while pending:
+        try:
+            below = children_of(pending.pop())
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        pending.extend(below - found)
+        found |= below
+    return found
 
 
 def alive(pid):

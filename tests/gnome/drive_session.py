@@ -29,13 +29,23 @@ CONTROL_ROLES = ("push button", "toggle button", "spin button", "label", "progre
 
 def desktop(binary):
     app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05")
-    root = app.root
     shell.leave_overview()
+    counts_and_switches(app)
+    job_to_its_result(app)
+    app.close_and_time(lambda root: frame_action(root, "win.close"))
+
+
+def counts_and_switches(app, backend_role="toggle button"):
+    """Counts in the thread, then in a worker child after the header's Process."""
+    root = app.root
     wait_for("counting in the thread", lambda: shown(root) and shown(root)[0] == "thread")
-    press(root, "Process")
+    press(root, "Process", backend_role)
     wait_for("counting in the process", lambda: shown(root) and shown(root)[0] == "process")
     wait_for("a worker child", lambda: worker_children(app.process.pid))
 
+
+def job_to_its_result(app):
+    root = app.root
     size = find(root, "spin button", lambda name: name == "Count primes below")
     if size is None:
         raise Failure("no job size")
@@ -43,7 +53,6 @@ def desktop(binary):
     press(root, "Count primes")
     wait_for("the job's result", lambda: find(
         root, "label", lambda text: ungrouped(text).startswith("78498 primes below 1000000 (")))
-    app.close_and_time(lambda root: frame_action(root, "win.close"))
 
 
 def extents(node):
@@ -52,13 +61,21 @@ def extents(node):
     return box.x, box.y, box.width, box.height
 
 
+# A job that ends: its bar, line and chart stay in the window to be measured.
+NARROW_ARGS = ("--worker-delay", "0.05", "--gui-delay", "0.05", "--job", "primes", "--upto", "1e7")
+
+
 def narrow(binary):
-    # A job that ends: its bar, line and chart stay in the window to be measured.
-    app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05",
-                  "--job", "primes", "--upto", "1e7")
+    app = Offload(binary, *NARROW_ARGS)
+    shell.leave_overview()
+    fits_a_phone(app)
+    app.close_and_time(lambda root: frame_action(root, "win.close"))
+
+
+def fits_a_phone(app):
+    """On a 360 px screen: nothing sticks out, the job row stacks, the content scrolls."""
     root = app.root
     frame = root.getChildAtIndex(0)
-    shell.leave_overview()
     wait_for("counting", lambda: shown(root))
     size = find(root, "spin button", lambda name: name == "Count primes below")
     wait_for("the job's result", lambda: find(root, "label", lambda t: "primes below" in t))
@@ -83,7 +100,6 @@ def narrow(binary):
     if find(frame, "scroll pane", lambda name: True) is None:
         raise Failure("the window's content cannot scroll")
     print(f"narrow: the window is {width}x{height} px; {len(showing)} controls fit")
-    app.close_and_time(lambda root: frame_action(root, "win.close"))
 
 
 def shell_says(text):

@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""The installed Flatpak in a real GNOME session: `flatpak run` inside headless GNOME
+Shell on Wayland, read and clicked through AT-SPI with drive_session.py's checks.
+
+    drive_flatpak.py APP_ID desktop FOLDER   counts, switches backend, a job to its
+                                             result, closes cleanly; then screenshots of
+                                             the window mid-job, light and dark, written
+                                             to FOLDER as flatpak-light.png, flatpak-dark.png
+    drive_flatpak.py APP_ID narrow           on a 360 px screen: fits through its
+                                             breakpoint, closes cleanly
+
+Run it inside tests/gnome/session.sh, with the app installed for this user. Exits
+non-zero, naming the step, on a failure.
+"""
+
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
+
+import pyatspi  # noqa: E402
+
+import shell  # noqa: E402
+from drive_session import NARROW_ARGS, counts_and_switches, fits_a_phone, job_to_its_result  # noqa: E402
+from drive_window import (  # noqa: E402
+    Failure, Offload, alive, find, frame_action, press, shown, wait_for,
+)
+
+# The window's name on the accessibility bus: the sandbox hides its process id behind
+# the accessibility bus proxy, so it is found by name.
+ACCESSIBLE_NAME = "offload"
+# Long enough to be mid-job in the screenshots, on any machine.
+SCREENSHOT_JOB = ("--job", "primes", "--upto", "1e12")
+
+
+class Sandboxed(Offload):
+    """Offload started with `flatpak run`; `process` is the flatpak launcher."""
+
+    def __init__(self, app_id, *args, env=()):
+        self.app_id = app_id
+        super().__init__("flatpak", "run", *[f"--env={pair}" for pair in env], app_id, *args)
+
+    def on_the_bus(self):
+        if self.process.poll() is not None:
+            stderr = self.process.stderr.read().strip()
+            raise Failure(f"flatpak run exited with status {self.process.returncode}: {stderr}")
+        apps = [app for app in pyatspi.Registry.getDesktop(0) if app is not None]
+        return next((app for app in apps if app.name == ACCESSIBLE_NAME), None)
+
+    def close_cleanly(self, during_job=False):
+        """Closes the window (answering "Stop and Close" during a job); nothing of it may
+        be left, inside the sandbox or out."""
+        launcher = self.process.pid
+
+        def close(root):
+            frame_action(root, "win.close")
+            if during_job:
+                wait_for("the question", lambda: find(
+                    root, "push button", lambda name: name == "Stop and Close"))
+                press(root, "Stop and Close")
+
+        elapsed = self.close_and_time(close)
+        wait_for("the sandbox to end", lambda: not running_instances(self.app_id))
+        left = [pid for pid in processes_of(self.app_id) if pid != launcher and alive(pid)]
+        if left:
+            described = [open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ")[:150]
+                         for pid in left if alive(pid)]
+            raise Failure(f"processes left after closing: {described}")
+        return elapsed
+
+
+def running_instances(app_id):
+    listing = subprocess.run(["flatpak", "ps", "--columns=application"], check=True,
+                             capture_output=True, text=True).stdout
+    return [line for line in listing.split() if line == app_id]
+
+
+def processes_of(app_id):
+    """The app's processes: its binary (window and workers), the sandbox and its bus
+    proxies, and a `flatpak` command naming the app (this driver aside)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                words = cmdline.read().split(b"\0")
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        program = os.path.basename(words[0])
+        if program in (b"offload", b"bwrap", b"xdg-dbus-proxy") or (
+                program == b"flatpak" and app_id.encode() in words):
+            found.append(int(entry))
+    return found
+
+
+def desktop(app_id, folder):
+    app = Sandboxed(app_id, "--worker-delay", "0.05", "--gui-delay", "0.05")
+    shell.leave_overview()
+    # libadwaita's toggle group says its toggles are radio buttons.
+    counts_and_switches(app, backend_role="radio button")
+    job_to_its_result(app)
+    elapsed = app.close_cleanly()
+    print(f"flatpak desktop: counted, switched to a process, ran a job, closed in {elapsed:.0f} ms")
+    for scheme, env in (("light", ()), ("dark", ("ADW_DEBUG_COLOR_SCHEME=prefer-dark",))):
+        screenshot(app_id, os.path.join(folder, f"flatpak-{scheme}.png"), env)
+
+
+def screenshot(app_id, path, env):
+    # The sandbox has no settings portal here, so the colour scheme is asked for
+    # through libadwaita's own variable.
+    app = Sandboxed(app_id, "--worker-delay", "0.2", "--gui-delay", "0.1", *SCREENSHOT_JOB,
+                    env=env)
+    wait_for("counting", lambda: shown(app.root))
+    wait_for("the job's rate", lambda: find(app.root, "label", lambda text: "numbers/s" in text))
+    # A few seconds of the chart; a picture, not a synchronisation.
+    time.sleep(4)
+    shell.window(path)
+    app.close_cleanly(during_job=True)
+    print(f"flatpak screenshot: {path}")
+
+
+def narrow(app_id):
+    app = Sandboxed(app_id, *NARROW_ARGS)
+    shell.leave_overview()
+    fits_a_phone(app)
+    app.close_cleanly()
+
+
+def main():
+    app_id, mode = sys.argv[1], sys.argv[2]
+    try:
+        if mode == "desktop":
+            desktop(app_id, sys.argv[3])
+        else:
+            narrow(app_id)
+    except Failure as failure:
+        print(f"FAILED (flatpak {mode}): {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
