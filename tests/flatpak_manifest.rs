@@ -1,7 +1,8 @@
 //! The Flatpak manifest: `cargo-sources.json` must vendor exactly what `Cargo.lock`
 //! locks (regenerate it with flatpak-cargo-generator when this fails), the sandbox gets
 //! the minimal permissions and no more, and flatpak-builder accepts the manifest with
-//! warnings made fatal (it lets unknown keys through otherwise).
+//! warnings made fatal (it lets unknown keys through otherwise); the app builds with
+//! current GNOME's widgets, for a runtime that has them.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -101,6 +102,34 @@ fn the_sandbox_gets_the_minimal_permissions() {
             "--device=dri"
         ]
     );
+}
+
+/// The release build in the manifest turns on `gnome_48`, which the package defines, for
+/// a GNOME runtime at least that new: the Flatpak gets current libadwaita's widgets.
+#[test]
+fn the_flatpak_builds_with_current_gnome_widgets_for_a_runtime_that_has_them() {
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(manifest_path()).expect("manifest"))
+            .expect("JSON");
+    let commands = manifest["modules"][0]["build-commands"]
+        .as_array()
+        .expect("build-commands");
+    let build = commands
+        .iter()
+        .filter_map(|command| command.as_str())
+        .find(|command| command.starts_with("cargo build"))
+        .expect("a cargo build");
+    assert!(build.contains("--features gnome_48"), "{build}");
+    let cargo_toml = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
+    assert!(
+        cargo_toml.contains("\ngnome_48 = [\"relm4/gnome_48\""),
+        "Cargo.toml defines no gnome_48 feature turning on relm4's"
+    );
+    let runtime: u32 = manifest["runtime-version"]
+        .as_str()
+        .and_then(|version| version.parse().ok())
+        .expect("a GNOME runtime version");
+    assert!(runtime >= 48, "runtime {runtime} lacks gnome_48's API");
 }
 
 #[test]

@@ -30,7 +30,11 @@ fn main() -> ExitCode {
     gtk::init().expect("the private display opens");
     adw::init().expect("libadwaita starts");
     let app = app_window::launch(Backend::Thread, "0.02", "0.05", []);
-    let cases: [Case; 12] = [
+    let cases: [Case; 13] = [
+        (
+            "narrowing_the_window_stacks_the_job_row",
+            narrowing_the_window_stacks_the_job_row,
+        ),
         (
             "closing_during_a_job_asks_and_keep_counting_keeps_it",
             closing_during_a_job_asks_and_keep_counting_keeps_it,
@@ -279,6 +283,19 @@ fn shortcuts_leave_print_and_reload_to_gnome(_: &Controller<App>) {
             "{standard} in {taken:?}"
         );
     }
+}
+
+/// Narrower than a phone's width, the job row stacks (the Flatpak's window: through its
+/// breakpoint); wider again, it lays out side by side.
+fn narrowing_the_window_stacks_the_job_row(app: &Controller<App>) {
+    let window = app.widget();
+    let (width, height) = window.default_size();
+    let narrow = || app.model().job_panel().model().is_narrow();
+    assert!(!narrow(), "a {width} px window starts narrow");
+    window.set_default_size(400, height);
+    wait_until("the narrow layout", narrow);
+    window.set_default_size(width, height);
+    wait_until("the wide layout", || !narrow());
 }
 
 /// The question a close asks while a job runs, if it is showing: a window of its own

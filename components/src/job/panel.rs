@@ -110,6 +110,11 @@ impl JobPanel {
         self.state().is_some_and(JobState::is_running)
     }
 
+    /// Whether the panel is laid out for a narrow window.
+    pub fn is_narrow(&self) -> bool {
+        self.narrow
+    }
+
     /// What the line under the bar says now.
     pub fn detail(&self) -> String {
         self.state().map(JobState::detail).unwrap_or_default()
