@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use offload_components::job::{JobOutcome, JobRun};
+use offload_components::job::{JobOutcome, JobPanelInput, JobRun};
 use offload_components::kinds;
 use offload_components::settings::Backend;
 use relm4::gtk::glib;
@@ -40,9 +40,10 @@ pub fn job_headless(
     }
 }
 
-/// The same job, started by a window that shows its progress, on one worker per core.
+/// The same job, started in a window that shows its progress, on one worker per core.
 pub fn job_in_window(backend: Backend, upto: u64) -> Result<Duration, String> {
-    let app = launch_window(backend, upto, true);
+    let app = launch_window(backend, upto);
+    app.model().job_panel().emit(JobPanelInput::StartOrCancel);
     run_main_loop_until(&|| app.model().job().is_some_and(|job| !job.is_running()));
     let outcome = app.model().job().map(|job| job.outcome().clone());
     close(&app);

@@ -34,8 +34,13 @@ struct Sizes {
     known_count_upto: Option<u64>,
     /// The job run headless and in a window, in turns.
     job_upto: u64,
-    /// Rounds of the window scenarios (job, round trips), each backend in turn.
-    rounds: usize,
+    /// Rounds of the job headless and in a window, each backend in turn. This machine's
+    /// speed drifts by several per cent from one job to the next (a shared VM), so the
+    /// ratio is the median of five rounds' ratios, each round running its two jobs
+    /// back to back, headless first in every other round.
+    job_rounds: usize,
+    /// Rounds of round trips (idle, then with a job), each backend in turn.
+    round_trip_rounds: usize,
     /// Round trips per state (idle, job on every core) and round.
     round_trips: usize,
     close_runs: usize,
@@ -48,7 +53,8 @@ const FULL: Sizes = Sizes {
     known_count_upto: Some(1_000_000_000_000),
     // About 12 s on two cores here: long enough that start and end do not matter.
     job_upto: 120_000_000_000,
-    rounds: 3,
+    job_rounds: 5,
+    round_trip_rounds: 3,
     round_trips: 1000,
     close_runs: 5,
     flood_for: Duration::from_secs(60),
@@ -59,7 +65,8 @@ const QUICK: Sizes = Sizes {
     sieve_rounds: 1,
     known_count_upto: None,
     job_upto: 100_000_000,
-    rounds: 1,
+    job_rounds: 1,
+    round_trip_rounds: 1,
     round_trips: 50,
     close_runs: 2,
     flood_for: Duration::from_secs(2),
@@ -75,7 +82,8 @@ struct Report {
     sieve: Vec<SieveFigures>,
     known_count: Option<KnownCount>,
     job_upto: u64,
-    rounds: usize,
+    job_rounds: usize,
+    round_trip_rounds: usize,
     thread: BackendFigures,
     process: BackendFigures,
 }
@@ -178,16 +186,27 @@ pub fn run(json: bool, quick: bool) -> Result<(), String> {
     let backends = [Backend::Thread, Backend::Process];
     let mut jobs = [JobRounds::default(), JobRounds::default()];
     let mut round_trips = [RoundTripRounds::default(), RoundTripRounds::default()];
-    for _ in 0..sizes.rounds {
+    for round in 0..sizes.job_rounds.max(sizes.round_trip_rounds) {
         for (backend, rounds) in backends.iter().zip(&mut jobs) {
-            rounds
-                .headless
-                .push(jobs::job_headless(*backend, sizes.job_upto, cores)?.0);
-            rounds
-                .in_window
-                .push(jobs::job_in_window(*backend, sizes.job_upto)?);
+            if round >= sizes.job_rounds {
+                break;
+            }
+            let headless = || jobs::job_headless(*backend, sizes.job_upto, cores);
+            let in_window = || jobs::job_in_window(*backend, sizes.job_upto);
+            // Whichever runs second meets the machine as the first left it: take turns.
+            let (headless, in_window) = if round % 2 == 0 {
+                (headless()?.0, in_window()?)
+            } else {
+                let in_window = in_window()?;
+                (headless()?.0, in_window)
+            };
+            rounds.headless.push(headless);
+            rounds.in_window.push(in_window);
         }
         for (backend, rounds) in backends.iter().zip(&mut round_trips) {
+            if round >= sizes.round_trip_rounds {
+                break;
+            }
             let (idle, job) = responsiveness(&pings, *backend, sizes.round_trips)?;
             rounds.idle.push(idle);
             rounds.job.push(job);
@@ -201,7 +220,8 @@ pub fn run(json: bool, quick: bool) -> Result<(), String> {
         sieve,
         known_count,
         job_upto: sizes.job_upto,
-        rounds: sizes.rounds,
+        job_rounds: sizes.job_rounds,
+        round_trip_rounds: sizes.round_trip_rounds,
         thread: backend_figures(Backend::Thread, &program, &sizes, thread_jobs, thread_trips)?,
         process: backend_figures(
             Backend::Process,
@@ -239,7 +259,7 @@ fn responsiveness(
     calls: usize,
 ) -> Result<(Percentiles, Percentiles), String> {
     // A job for hours: it runs on every core while the second half is measured.
-    let app = launch_window(backend, MAX_UPTO, false);
+    let app = launch_window(backend, MAX_UPTO);
     let measure = || {
         pings
             .round_trips(calls, ROUND_TRIP_INTERVAL, run_main_loop_until)
@@ -337,7 +357,7 @@ fn print_table(report: &Report) {
         "{:<44} {:>12} {:>12}   target",
         format!(
             "window, primes below {:e} ({} rounds)",
-            report.job_upto as f64, report.rounds
+            report.job_upto as f64, report.job_rounds
         ),
         "thread",
         "process"

@@ -1,9 +1,11 @@
 //! The bench's windows: in this process (launched, driven by its main loop, closed) and
 //! as child `offload` processes (how long closing takes, memory while flooding).
 
+use std::cell::Cell;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use offload_components::app::{App, AppInit, AppInput, Phase};
@@ -17,20 +19,24 @@ const FLOOD_WARMUP: Duration = Duration::from_secs(2);
 /// Bounds every wait of the bench; only reached when something is broken.
 const PATIENCE: Duration = Duration::from_secs(600);
 
-/// A window on `backend` whose job counts the primes below `upto`, started at once if
-/// `start_job`.
-pub fn launch_window(backend: Backend, upto: u64, start_job: bool) -> Controller<App> {
+/// A window on `backend` whose job would count the primes below `upto`, on screen:
+/// returned once its first frame is under way, so that what a job started in it meets
+/// is a running window (as a user's click does), not its start-up.
+pub fn launch_window(backend: Backend, upto: u64) -> Controller<App> {
     let settings = RunSettings {
         backend,
         job_upto: upto,
         ..RunSettings::default()
     };
-    let init = AppInit {
-        start_job,
-        ..AppInit::ephemeral(settings)
-    };
-    let app = App::builder().launch(init).detach();
+    let app = App::builder().launch(AppInit::ephemeral(settings)).detach();
+    let drawing = Rc::new(Cell::new(false));
+    let first_frame = Rc::clone(&drawing);
+    app.widget().add_tick_callback(move |_, _| {
+        first_frame.set(true);
+        glib::ControlFlow::Break
+    });
     app.widget().present();
+    run_main_loop_until(&|| drawing.get());
     app
 }
 
