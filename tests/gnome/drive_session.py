@@ -35,8 +35,10 @@ def desktop(binary):
     app.close_and_time(lambda root: frame_action(root, "win.close"))
 
 
-def counts_and_switches(app, backend_role="toggle button"):
-    """Counts in the thread, then in a worker child after the header's Process."""
+def counts_and_switches(app, backend_role="push button"):
+    """Counts in the thread, then in a worker child after the header's Process, a
+    `backend_role` on the accessibility bus: GTK 4.8's toggle buttons say "push button",
+    libadwaita's toggle group (the Flatpak's) "radio button"."""
     root = app.root
     wait_for("counting in the thread", lambda: shown(root) and shown(root)[0] == "thread")
     press(root, "Process", backend_role)
