@@ -11,6 +11,9 @@
 # a private mount namespace that hides /run/systemd and gives it its own system bus.
 set -euo pipefail
 
+# The exit status of a session whose command failed while GNOME Shell itself hung.
+shell_hung=75
+
 if [ "${1:-}" = --inside ]; then
     # Inside the session bus: start the shell, wait until it answers, run the command.
     shift
@@ -19,8 +22,22 @@ if [ "${1:-}" = --inside ]; then
     gnome-shell --headless --wayland --no-x11 --virtual-monitor "$size" \
         --wayland-display=offload-test >"$XDG_RUNTIME_DIR/shell.log" 2>&1 &
     shell=$!
+    # A shell stuck waiting on a child it forked (seen once: a forked copy of it hung on
+    # a lock before exec, and the shell blocked reading from it) never answers SIGTERM:
+    # after 10 s, it and its children get SIGKILL.
     stop_shell() {
         kill "$shell" 2>/dev/null || true
+        for _ in $(seq 50); do
+            kill -0 "$shell" 2>/dev/null || break
+            sleep 0.2
+        done
+        if kill -0 "$shell" 2>/dev/null; then
+            echo "session.sh: GNOME Shell did not stop on SIGTERM; killing it" >&2
+            pkill -KILL -P "$shell" 2>/dev/null || true
+            kill -KILL "$shell" 2>/dev/null || true
+            wait "$shell" 2>/dev/null || true
+            return 1
+        fi
         wait "$shell" 2>/dev/null || true
     }
     trap stop_shell EXIT
@@ -47,6 +64,11 @@ if [ "${1:-}" = --inside ]; then
     status=0
     env -u DISPLAY WAYLAND_DISPLAY=offload-test GDK_BACKEND=wayland NO_AT_BRIDGE=0 \
         "$@" || status=$?
+    trap - EXIT
+    if ! stop_shell && [ "$status" != 0 ]; then
+        # The shell hung: the failure may be its own, not the command's.
+        exit "$shell_hung"
+    fi
     exit "$status"
 fi
 
@@ -67,35 +89,54 @@ root=$(mktemp -d /tmp/offload-gnome.XXXXXX)
 trap 'rm -rf "$root"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM HUP
-export HOME=$root/home XDG_CONFIG_HOME=$root/config XDG_DATA_HOME=$root/data \
-    XDG_CACHE_HOME=$root/cache XDG_STATE_HOME=$root/state XDG_RUNTIME_DIR=$root/run
-mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" \
-    "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
 
 has_system_bus() {
     [ -S /run/dbus/system_bus_socket ] &&
         gdbus call --system --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
             --method org.freedesktop.DBus.Peer.Ping >/dev/null 2>&1
 }
-# GNOME Shell wants a system bus, and logind when /run/systemd/seats exists.
-status=0
-if has_system_bus && { [ ! -d /run/systemd/seats ] || [ -d /run/systemd/system ]; }; then
-    dbus-run-session -- "$this" --inside "$@" || status=$?
-    exit "$status"
-fi
-if [ "$(id -u)" != 0 ]; then
-    echo "session.sh: no system bus or logind here, and only root can hide their absence" >&2
-    exit 1
-fi
-# A private mount namespace: /run/systemd and /run/dbus hidden, a system bus of its own.
-unshare -m bash -c '
-    set -e
-    mount -t tmpfs none /run/systemd
-    mount -t tmpfs none /run/dbus
-    dbus-daemon --system --fork --print-pid >"$XDG_RUNTIME_DIR/system-bus.pid"
+
+# One session, in folders of its own.
+run_session() {
+    rm -rf "${root:?}"/*
+    export HOME=$root/home XDG_CONFIG_HOME=$root/config XDG_DATA_HOME=$root/data \
+        XDG_CACHE_HOME=$root/cache XDG_STATE_HOME=$root/state XDG_RUNTIME_DIR=$root/run
+    mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" \
+        "$XDG_RUNTIME_DIR"
+    chmod 700 "$XDG_RUNTIME_DIR"
+    # GNOME Shell wants a system bus, and logind when /run/systemd/seats exists.
+    if has_system_bus && { [ ! -d /run/systemd/seats ] || [ -d /run/systemd/system ]; }; then
+        dbus-run-session -- "$this" --inside "$@"
+        return
+    fi
+    if [ "$(id -u)" != 0 ]; then
+        echo "session.sh: no system bus or logind here, and only root can hide their absence" >&2
+        return 1
+    fi
+    # A private mount namespace: /run/systemd and /run/dbus hidden, a system bus of its own.
+    unshare -m bash -c '
+        set -e
+        mount -t tmpfs none /run/systemd
+        mount -t tmpfs none /run/dbus
+        dbus-daemon --system --fork --print-pid >"$XDG_RUNTIME_DIR/system-bus.pid"
+        status=0
+        dbus-run-session -- "$0" --inside "$@" || status=$?
+        kill "$(cat "$XDG_RUNTIME_DIR/system-bus.pid")"
+        exit "$status"' "$this" "$@"
+}
+
+# GNOME Shell 43 hung here once, early in a session (a copy of it forked to start a
+# helper blocked on a lock before exec): a run that failed in a hung shell gets one
+# fresh session, and says so.
+for attempt in 1 2; do
     status=0
-    dbus-run-session -- "$0" --inside "$@" || status=$?
-    kill "$(cat "$XDG_RUNTIME_DIR/system-bus.pid")"
-    exit "$status"' "$this" "$@" || status=$?
+    run_session "$@" || status=$?
+    if [ "$status" != "$shell_hung" ] || [ "$attempt" = 2 ]; then
+        break
+    fi
+    echo "session.sh: GNOME Shell hung and the run failed; once more, in a new session" >&2
+done
+if [ "$status" = "$shell_hung" ]; then
+    status=1
+fi
 exit "$status"
