@@ -18,6 +18,9 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// Every backend, in the order the window offers them.
+    pub const ALL: [Backend; 2] = [Backend::Thread, Backend::Process];
+
     /// The word the label uses: "Number in thread: 3".
     pub fn noun(self) -> &'static str {
         match self {

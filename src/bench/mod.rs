@@ -183,33 +183,31 @@ pub fn run(json: bool, quick: bool) -> Result<(), String> {
         None => None,
     };
 
-    let backends = [Backend::Thread, Backend::Process];
+    let backends = Backend::ALL;
     let mut jobs = [JobRounds::default(), JobRounds::default()];
     let mut round_trips = [RoundTripRounds::default(), RoundTripRounds::default()];
     for round in 0..sizes.job_rounds.max(sizes.round_trip_rounds) {
-        for (backend, rounds) in backends.iter().zip(&mut jobs) {
-            if round >= sizes.job_rounds {
-                break;
+        if round < sizes.job_rounds {
+            for (backend, rounds) in backends.iter().zip(&mut jobs) {
+                let headless = || jobs::job_headless(*backend, sizes.job_upto, cores);
+                let in_window = || jobs::job_in_window(*backend, sizes.job_upto);
+                // Whichever runs second meets the machine as the first left it: take turns.
+                let (headless, in_window) = if round % 2 == 0 {
+                    (headless()?.0, in_window()?)
+                } else {
+                    let in_window = in_window()?;
+                    (headless()?.0, in_window)
+                };
+                rounds.headless.push(headless);
+                rounds.in_window.push(in_window);
             }
-            let headless = || jobs::job_headless(*backend, sizes.job_upto, cores);
-            let in_window = || jobs::job_in_window(*backend, sizes.job_upto);
-            // Whichever runs second meets the machine as the first left it: take turns.
-            let (headless, in_window) = if round % 2 == 0 {
-                (headless()?.0, in_window()?)
-            } else {
-                let in_window = in_window()?;
-                (headless()?.0, in_window)
-            };
-            rounds.headless.push(headless);
-            rounds.in_window.push(in_window);
         }
-        for (backend, rounds) in backends.iter().zip(&mut round_trips) {
-            if round >= sizes.round_trip_rounds {
-                break;
+        if round < sizes.round_trip_rounds {
+            for (backend, rounds) in backends.iter().zip(&mut round_trips) {
+                let (idle, job) = responsiveness(&pings, *backend, sizes.round_trips)?;
+                rounds.idle.push(idle);
+                rounds.job.push(job);
             }
-            let (idle, job) = responsiveness(&pings, *backend, sizes.round_trips)?;
-            rounds.idle.push(idle);
-            rounds.job.push(job);
         }
     }
     let [thread_jobs, process_jobs] = jobs;

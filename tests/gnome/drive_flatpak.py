@@ -52,7 +52,6 @@ class Sandboxed(Offload):
     def close_cleanly(self, during_job=False):
         """Closes the window (answering "Stop and Close" during a job); nothing of it may
         be left, inside the sandbox or out."""
-        launcher = self.process.pid
 
         def close(root):
             frame_action(root, "win.close")
@@ -63,11 +62,9 @@ class Sandboxed(Offload):
 
         elapsed = self.close_and_time(close)
         wait_for("the sandbox to end", lambda: not running_instances(self.app_id))
-        left = [pid for pid in processes_of(self.app_id) if pid != launcher and alive(pid)]
+        left = {pid: command for pid, command in processes_of(self.app_id).items() if alive(pid)}
         if left:
-            described = [open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ")[:150]
-                         for pid in left if alive(pid)]
-            raise Failure(f"processes left after closing: {described}")
+            raise Failure(f"processes left after closing: {left}")
         return elapsed
 
 
@@ -78,9 +75,10 @@ def running_instances(app_id):
 
 
 def processes_of(app_id):
-    """The app's processes: its binary (window and workers), the sandbox and its bus
-    proxies, and a `flatpak` command naming the app (this driver aside)."""
-    found = []
+    """The app's processes and their command lines: its binary (window and workers), the
+    sandbox and its bus proxies, and a `flatpak` command naming the app (this driver
+    aside)."""
+    found = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit() or int(entry) == os.getpid():
             continue
@@ -92,7 +90,7 @@ def processes_of(app_id):
         program = os.path.basename(words[0])
         if program in (b"offload", b"bwrap", b"xdg-dbus-proxy") or (
                 program == b"flatpak" and app_id.encode() in words):
-            found.append(int(entry))
+            found[int(entry)] = b" ".join(words).decode(errors="replace")[:150]
     return found
 
 

@@ -22,9 +22,8 @@ if [ "${1:-}" = --inside ]; then
     gnome-shell --headless --wayland --no-x11 --virtual-monitor "$size" \
         --wayland-display=offload-test >"$XDG_RUNTIME_DIR/shell.log" 2>&1 &
     shell=$!
-    # A shell stuck waiting on a child it forked (seen once: a forked copy of it hung on
-    # a lock before exec, and the shell blocked reading from it) never answers SIGTERM:
-    # after 10 s, it and its children get SIGKILL.
+    # A hung shell (see the retry at the end) never answers SIGTERM: after 10 s, it and
+    # its children get SIGKILL, and this says so by returning 1.
     stop_shell() {
         kill "$shell" 2>/dev/null || true
         for _ in $(seq 50); do
@@ -125,9 +124,9 @@ run_session() {
         exit "$status"' "$this" "$@"
 }
 
-# GNOME Shell 43 hung here once, early in a session (a copy of it forked to start a
-# helper blocked on a lock before exec): a run that failed in a hung shell gets one
-# fresh session, and says so.
+# GNOME Shell 43 hung here once, early in a session: a copy of it, forked to start a
+# helper, blocked on a lock before exec, and the shell blocked reading from it. A run
+# that failed in a hung shell gets one fresh session, and says so.
 for attempt in 1 2; do
     status=0
     run_session "$@" || status=$?

@@ -240,10 +240,6 @@ impl App {
     }
 }
 
-fn is_narrow(width: i32) -> bool {
-    width > 0 && width < shell::NARROW_BELOW
-}
-
 /// The width of the widest screen: on a phone the window starts narrow, before the
 /// window manager first fits it.
 fn widest_screen() -> i32 {
@@ -404,7 +400,8 @@ impl Component for App {
                 placement: init.placement.on(settings.backend),
                 request: job_request(settings),
                 start_now: init.start_job,
-                narrow: is_narrow(remembered.window.width) || is_narrow(widest_screen()),
+                narrow: shell::is_narrow(remembered.window.width)
+                    || shell::is_narrow(widest_screen()),
             })
             .forward(sender.command_sender(), |output| {
                 AppEvent(Event::Job(output))

@@ -5,8 +5,7 @@ use relm4::adw::prelude::*;
 use relm4::gtk::glib;
 use relm4::{adw, gtk};
 
-use super::NARROW_BELOW;
-use crate::i18n::gettext;
+use super::{backend_choices, is_narrow, switch_tooltip};
 use crate::settings::Backend;
 
 /// The window's content: `header` above `content`.
@@ -27,8 +26,7 @@ pub(in crate::app) fn follow_narrow(
     narrow: impl Fn(bool) + Clone + 'static,
 ) {
     window.connect_default_width_notify(move |window| {
-        let width = window.default_width();
-        narrow(width > 0 && width < NARROW_BELOW);
+        narrow(is_narrow(window.default_width()));
     });
 }
 
@@ -43,27 +41,20 @@ impl BackendSwitch {
     pub(in crate::app) fn new(chose: impl Fn(Backend) + Clone + 'static) -> Self {
         let linked = gtk::Box::new(gtk::Orientation::Horizontal, 0);
         linked.add_css_class("linked");
-        linked.set_tooltip_text(Some(&gettext("Where the worker runs")));
-        let thread = toggle(
-            &gettext("_Thread"),
-            &gettext("Run the worker on a thread of this app"),
-        );
-        let process = toggle(
-            &gettext("Pr_ocess"),
-            &gettext("Run the worker in a separate process"),
-        );
-        process.set_group(Some(&thread));
-        let buttons =
-            [(Backend::Thread, thread), (Backend::Process, process)].map(|(backend, button)| {
-                linked.append(&button);
-                let chose = chose.clone();
-                let handler = button.connect_toggled(move |button| {
-                    if button.is_active() {
-                        chose(backend);
-                    }
-                });
-                (backend, button, handler)
+        linked.set_tooltip_text(Some(&switch_tooltip()));
+        let buttons = backend_choices().map(|(backend, label, tooltip)| {
+            let button = toggle(&label, &tooltip);
+            linked.append(&button);
+            let chose = chose.clone();
+            let handler = button.connect_toggled(move |button| {
+                if button.is_active() {
+                    chose(backend);
+                }
             });
+            (backend, button, handler)
+        });
+        let [(_, thread, _), (_, process, _)] = &buttons;
+        process.set_group(Some(thread));
         Self { linked, buttons }
     }
 
@@ -71,7 +62,6 @@ impl BackendSwitch {
         self.linked.upcast_ref()
     }
 
-    /// Shows `backend` as chosen; `sensitive` says whether the user may switch now.
     /// Picks `backend` as the user's click does.
     pub fn pick(&self, backend: Backend) {
         for (shown, button, _) in &self.buttons {
@@ -83,13 +73,13 @@ impl BackendSwitch {
 
     /// The backend shown as chosen.
     pub fn shown(&self) -> Option<Backend> {
-        let mut active = self
-            .buttons
+        self.buttons
             .iter()
-            .filter(|(_, button, _)| button.is_active());
-        active.next().map(|(backend, _, _)| *backend)
+            .find(|(_, button, _)| button.is_active())
+            .map(|(backend, _, _)| *backend)
     }
 
+    /// Shows `backend` as chosen; `sensitive` says whether the user may switch now.
     pub(in crate::app) fn show(&self, backend: Backend, sensitive: bool) {
         for (_, button, handler) in &self.buttons {
             button.block_signal(handler);

@@ -5,8 +5,7 @@ use relm4::adw::prelude::*;
 use relm4::gtk::glib;
 use relm4::{adw, gtk};
 
-use super::NARROW_BELOW;
-use crate::i18n::gettext;
+use super::{backend_choices, switch_tooltip, NARROW_BELOW};
 use crate::settings::Backend;
 
 /// The window's content: `header` as the top bar of `content`.
@@ -50,19 +49,8 @@ impl BackendSwitch {
     /// `chose` hears the backend the user picks (never one set by `show`).
     pub(in crate::app) fn new(chose: impl Fn(Backend) + Clone + 'static) -> Self {
         let group = adw::ToggleGroup::new();
-        group.set_tooltip_text(Some(&gettext("Where the worker runs")));
-        for (backend, label, tooltip) in [
-            (
-                Backend::Thread,
-                gettext("_Thread"),
-                gettext("Run the worker on a thread of this app"),
-            ),
-            (
-                Backend::Process,
-                gettext("Pr_ocess"),
-                gettext("Run the worker in a separate process"),
-            ),
-        ] {
+        group.set_tooltip_text(Some(&switch_tooltip()));
+        for (backend, label, tooltip) in backend_choices() {
             group.add(
                 adw::Toggle::builder()
                     .name(backend.noun())
@@ -84,7 +72,6 @@ impl BackendSwitch {
         self.group.upcast_ref()
     }
 
-    /// Shows `backend` as chosen; `sensitive` says whether the user may switch now.
     /// Picks `backend` as the user's click does.
     pub fn pick(&self, backend: Backend) {
         self.group.set_active_name(Some(backend.noun()));
@@ -95,6 +82,7 @@ impl BackendSwitch {
         shown_in(&self.group)
     }
 
+    /// Shows `backend` as chosen; `sensitive` says whether the user may switch now.
     pub(in crate::app) fn show(&self, backend: Backend, sensitive: bool) {
         self.group.block_signal(&self.handler);
         self.group.set_active_name(Some(backend.noun()));
@@ -105,7 +93,7 @@ impl BackendSwitch {
 
 fn shown_in(group: &adw::ToggleGroup) -> Option<Backend> {
     let active = group.active_name()?;
-    [Backend::Thread, Backend::Process]
+    Backend::ALL
         .into_iter()
         .find(|backend| active == backend.noun())
 }

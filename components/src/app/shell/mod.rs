@@ -16,6 +16,35 @@ use gnome_48 as widgets;
 pub use widgets::BackendSwitch;
 pub(super) use widgets::{follow_narrow, frame};
 
+use crate::i18n::gettext;
+use crate::settings::Backend;
+
 /// Below this width the window lays its content out for a phone: what is side by side
 /// stacks. Above the wide layout's own minimum, so a window can always narrow past it.
-pub(super) const NARROW_BELOW: i32 = 500;
+const NARROW_BELOW: i32 = 500;
+
+/// Whether a window `width` px wide (0: not known yet) is laid out for a phone.
+pub(super) fn is_narrow(width: i32) -> bool {
+    width > 0 && width < NARROW_BELOW
+}
+
+/// What the backend switch says as a whole.
+fn switch_tooltip() -> String {
+    gettext("Where the worker runs")
+}
+
+/// Each backend with its label (with a mnemonic) and its tooltip, in the header's order.
+fn backend_choices() -> [(Backend, String, String); 2] {
+    Backend::ALL.map(|backend| match backend {
+        Backend::Thread => (
+            backend,
+            gettext("_Thread"),
+            gettext("Run the worker on a thread of this app"),
+        ),
+        Backend::Process => (
+            backend,
+            gettext("Pr_ocess"),
+            gettext("Run the worker in a separate process"),
+        ),
+    })
+}

@@ -40,14 +40,12 @@ pub struct Preferences {
     shown: RunSettings,
 }
 
-const BACKENDS: [Backend; 2] = [Backend::Thread, Backend::Process];
-
 fn seconds(delay: Delay) -> f64 {
     delay.duration().as_secs_f64()
 }
 
 fn backend_index(backend: Backend) -> u32 {
-    BACKENDS.iter().position(|b| *b == backend).unwrap_or(0) as u32
+    Backend::ALL.iter().position(|b| *b == backend).unwrap_or(0) as u32
 }
 
 fn backend_names() -> gtk::StringList {
@@ -95,9 +93,10 @@ impl Preferences {
                 self.shown = settings;
                 return None;
             }
-            PreferencesInput::Backend(index) => {
-                BACKENDS.get(index as usize).copied().map(Choice::Backend)
-            }
+            PreferencesInput::Backend(index) => Backend::ALL
+                .get(index as usize)
+                .copied()
+                .map(Choice::Backend),
             PreferencesInput::WorkerDelay(seconds) => Delay::from_seconds(seconds, 0.0)
                 .ok()
                 .map(Choice::WorkerDelay),
