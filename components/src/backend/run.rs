@@ -110,6 +110,8 @@ enum Controller {
 }
 
 pub struct WorkerRun {
+    /// Declared (so dropped) before `exit`: the worker's thread ends only once its
+    /// controller is gone (see `ExitWatch`).
     controller: Controller,
     exit: ExitWatch,
 }
@@ -182,11 +184,14 @@ impl WorkerRun {
     }
 
     /// Lets the stopped (or crashed) worker's thread end and waits for it, at most
-    /// `JOIN_TIMEOUT`. True when the thread has dropped its state (and reaped its child,
-    /// if any); a worker hung in its code cannot be stopped from outside, and is left
-    /// to end with the process.
+    /// `JOIN_TIMEOUT`. True when the thread has ended (after reaping its child, if any);
+    /// a worker hung in its code cannot be stopped from outside, and is left to end with
+    /// the process.
     pub fn retire(self) -> bool {
-        let Self { controller, exit } = self;
+        let Self {
+            controller,
+            mut exit,
+        } = self;
         drop(controller);
         exit.wait(JOIN_TIMEOUT)
     }

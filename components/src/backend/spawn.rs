@@ -2,11 +2,14 @@
 //! a parent-death signal so that it cannot outlive us. Its reports are read by a task on
 //! Relm4's tokio runtime, so a child costs its parent no thread beyond the proxy's.
 
+use std::convert::Infallible;
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use tokio::net::unix::pipe;
 use tokio::task::JoinHandle;
@@ -20,8 +23,19 @@ pub const CHILD_SUBCOMMAND: &str = "worker";
 pub struct RunningChild {
     process: Child,
     commands: ChildStdin,
-    reader: Option<JoinHandle<()>>,
+    reader: Option<Reader>,
 }
+
+/// The task reading the child's reports, and how to know it is gone.
+struct Reader {
+    task: JoinHandle<()>,
+    /// Disconnected once the task's future, and with it `on_frame`, is dropped.
+    gone: mpsc::Receiver<Infallible>,
+}
+
+/// How long a cancelled reader may take to let go; it only has to finish one call of
+/// `on_frame`.
+const READER_EXIT_TIMEOUT: Duration = Duration::from_millis(100);
 
 impl RunningChild {
     /// Starts `program worker`; every frame the child sends, and finally the reason its
@@ -53,7 +67,7 @@ impl RunningChild {
                 }
                 // The parent may have died between fork and prctl: then no signal comes.
                 if u32::try_from(libc::getppid()).ok() != Some(parent) {
-                    return Err(io::Error::other("parent exited during spawn"));
+                    return Err(io::Error::from_raw_os_error(libc::ESRCH));
                 }
                 // The terminal's Ctrl+C and hangup, and a SIGTERM to the whole group, are
                 // for the window: it stops its children itself. An ignored signal stays
@@ -67,7 +81,9 @@ impl RunningChild {
         let mut process = command.spawn()?;
         let commands = process.stdin.take().expect("stdin was piped");
         let reports = OwnedFd::from(process.stdout.take().expect("stdout was piped"));
-        let reader = relm4::spawn(async move {
+        let (gone_signal, gone) = mpsc::channel::<Infallible>();
+        let task = relm4::spawn(async move {
+            let _gone_signal = gone_signal;
             let mut reports = match pipe::Receiver::from_owned_fd(reports) {
                 Ok(reports) => reports,
                 Err(error) => return on_frame(Err(FrameError::Io(error))),
@@ -84,7 +100,7 @@ impl RunningChild {
         Ok(Self {
             process,
             commands,
-            reader: Some(reader),
+            reader: Some(Reader { task, gone }),
         })
     }
 
@@ -108,9 +124,13 @@ impl RunningChild {
         status
     }
 
+    /// Cancels the reader and waits (briefly) until it is gone. The reader wakes the
+    /// proxy's main context from another thread; it must be done before the proxy's
+    /// thread ends and frees that context (see `worker::ExitWatch`).
     fn stop_reading(&mut self) {
         if let Some(reader) = self.reader.take() {
-            reader.abort();
+            reader.task.abort();
+            let _ = reader.gone.recv_timeout(READER_EXIT_TIMEOUT);
         }
     }
 }
