@@ -8,6 +8,7 @@
 //! in turns, and compared as ratios; each figure is the median of its rounds.
 
 mod jobs;
+mod pause;
 mod round_trip;
 mod sieve;
 mod window;
@@ -43,6 +44,8 @@ struct Sizes {
     round_trip_rounds: usize,
     /// Round trips per state (idle, job on every core) and round.
     round_trips: usize,
+    /// Pauses of a worker mid-job, each backend.
+    pauses: usize,
     close_runs: usize,
     flood_for: Duration,
 }
@@ -56,6 +59,7 @@ const FULL: Sizes = Sizes {
     job_rounds: 5,
     round_trip_rounds: 3,
     round_trips: 1000,
+    pauses: 500,
     close_runs: 5,
     flood_for: Duration::from_secs(60),
 };
@@ -68,6 +72,7 @@ const QUICK: Sizes = Sizes {
     job_rounds: 1,
     round_trip_rounds: 1,
     round_trips: 50,
+    pauses: 20,
     close_runs: 2,
     flood_for: Duration::from_secs(2),
 };
@@ -106,6 +111,7 @@ struct BackendFigures {
     round_trip_idle_ms: RoundTripMs,
     round_trip_job_ms: RoundTripMs,
     round_trip_p99_job_minus_idle_ms: f64,
+    pause_answer_ms: PauseMs,
     close_to_gone_median_ms: f64,
     close_to_gone_max_ms: f64,
     flood_seconds: f64,
@@ -138,6 +144,27 @@ impl RoundTripMs {
             p99_max: p99s.iter().copied().fold(0.0, f64::max),
             max: rounds.iter().map(|round| ms(round.max)).fold(0.0, f64::max),
             calls: rounds.iter().map(|round| round.count).sum(),
+        }
+    }
+}
+
+/// How soon a worker answered Pause mid-job.
+#[derive(Serialize)]
+struct PauseMs {
+    p50: f64,
+    p99: f64,
+    max: f64,
+    pauses: usize,
+}
+
+impl PauseMs {
+    fn of(answers: &Percentiles) -> Self {
+        let ms = |duration: Duration| (duration.as_secs_f64() * 1e5).round() / 100.0;
+        Self {
+            p50: ms(answers.p50),
+            p99: ms(answers.p99),
+            max: ms(answers.max),
+            pauses: answers.count,
         }
     }
 }
@@ -289,6 +316,7 @@ fn backend_figures(
         .map(|_| close_to_gone(backend, program))
         .collect::<Result<Vec<_>, _>>()?;
     closes.sort_unstable();
+    let pause_answers = pause::pause_answers(backend, sizes.pauses)?;
     let (start, end) = flood_memory(backend, program, sizes.flood_for)?;
     let idle = RoundTripMs::of(&round_trips.idle);
     let job = RoundTripMs::of(&round_trips.job);
@@ -301,6 +329,7 @@ fn backend_figures(
         round_trip_p99_job_minus_idle_ms: job.p99 - idle.p99,
         round_trip_idle_ms: idle,
         round_trip_job_ms: job,
+        pause_answer_ms: PauseMs::of(&pause_answers),
         close_to_gone_median_ms: closes[closes.len() / 2].as_secs_f64() * 1000.0,
         close_to_gone_max_ms: closes.last().copied().unwrap_or_default().as_secs_f64() * 1000.0,
         flood_seconds: sizes.flood_for.as_secs_f64(),
@@ -408,6 +437,16 @@ fn print_table(report: &Report) {
     println!(
         "{:<44} {:>12} {:>12}",
         "round trips per state", thread.round_trip_idle_ms.calls, process.round_trip_idle_ms.calls
+    );
+    let pauses = |figures: &PauseMs| format!("{:.2} / {:.2}", figures.p99, figures.max);
+    println!(
+        "{:<44} {:>12} {:>12}   <= 2 ms",
+        format!(
+            "Pause answered mid-job, p99 / max ms ({})",
+            thread.pause_answer_ms.pauses
+        ),
+        pauses(&thread.pause_answer_ms),
+        pauses(&process.pause_answer_ms)
     );
     println!(
         "{:<44} {:>10.1}ms {:>10.1}ms   < 50 ms",

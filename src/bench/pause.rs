@@ -1,0 +1,58 @@
+//! How soon a job's worker answers Pause: the time from the command to its `Paused`,
+//! mid-job, many times over, where a step has the most to do (the top of the range,
+//! where every sieving prime up to 10^6 is crossed).
+
+use std::time::{Duration, Instant};
+
+use offload_components::backend::{WorkerInit, WorkerKind, WorkerRun};
+use offload_components::job::history::Percentiles;
+use offload_components::kinds;
+use offload_components::settings::{Backend, MAX_UPTO};
+use offload_components::worker::{WorkerInput, WorkerOutput};
+use relm4::gtk::glib;
+
+/// How often the worker may report progress: each pause waits for one report after
+/// Start, so the worker is mid-job again when it is paused.
+const REPORT_INTERVAL: Duration = Duration::from_millis(5);
+
+/// Generous: only reached when a worker stopped answering.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Pauses a worker sieving the top of the accepted range `pauses` times, resuming it
+/// after each; the times from Pause to `Paused`.
+pub fn pause_answers(backend: Backend, pauses: usize) -> Result<Percentiles, String> {
+    let context = glib::MainContext::default();
+    let (sender, reports) = relm4::channel();
+    let kind = WorkerKind::PrimesPart {
+        start: MAX_UPTO - MAX_UPTO / 100,
+        end: MAX_UPTO,
+        niceness: 0,
+    };
+    let worker = WorkerRun::launch(
+        &kinds::placement(backend),
+        WorkerInit::running(kind, REPORT_INTERVAL),
+        &sender,
+        |output| output,
+    );
+    let next_report = || match context.block_on(glib::future_with_timeout(PATIENCE, reports.recv()))
+    {
+        Ok(Some(output)) => Ok(output),
+        _ => Err(format!("a {} worker stopped answering", backend.noun())),
+    };
+    let mut answers = Vec::with_capacity(pauses);
+    let measured = (|| {
+        for _ in 0..pauses {
+            while !matches!(next_report()?, WorkerOutput::JobProgress(_)) {}
+            let asked = Instant::now();
+            worker.emit(WorkerInput::Pause);
+            while !matches!(next_report()?, WorkerOutput::Paused { .. }) {}
+            answers.push(asked.elapsed());
+            worker.emit(WorkerInput::Start);
+        }
+        worker.emit(WorkerInput::Shutdown);
+        while !matches!(next_report()?, WorkerOutput::Stopped { .. }) {}
+        Ok(())
+    })();
+    worker.retire();
+    measured.map(|()| Percentiles::of(answers.into_iter()))
+}
