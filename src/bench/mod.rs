@@ -36,9 +36,10 @@ struct Sizes {
     /// The job run headless and in a window, in turns.
     job_upto: u64,
     /// Rounds of the job headless and in a window, each backend in turn. This machine's
-    /// speed drifts by several per cent from one job to the next (a shared VM), so the
-    /// ratio is the median of five rounds' ratios, each round running its two jobs
-    /// back to back, headless first in every other round.
+    /// speed drifts by several per cent from one job to the next (a shared VM; one round
+    /// in a run can be off by a quarter), so the ratio is the median of seven rounds'
+    /// ratios, each round running its two jobs back to back, headless first in every
+    /// other round.
     job_rounds: usize,
     /// Rounds of round trips (idle, then with a job), each backend in turn.
     round_trip_rounds: usize,
@@ -55,8 +56,8 @@ const FULL: Sizes = Sizes {
     sieve_rounds: 5,
     known_count_upto: Some(1_000_000_000_000),
     // About 12 s on two cores here: long enough that start and end do not matter.
-    job_upto: 120_000_000_000,
-    job_rounds: 5,
+    job_upto: 150_000_000_000,
+    job_rounds: 7,
     round_trip_rounds: 3,
     round_trips: 1000,
     pauses: 500,

@@ -1,6 +1,6 @@
 //! How soon a job's worker answers Pause: the time from the command to its `Paused`,
-//! mid-job, many times over, where a step has the most to do (the top of the range,
-//! where every sieving prime up to 10^6 is crossed).
+//! mid-job, many times over, where a step has the most to do (below the top of the
+//! accepted range, where every sieving prime up to 10^6 is crossed).
 
 use std::time::{Duration, Instant};
 
@@ -18,13 +18,13 @@ const REPORT_INTERVAL: Duration = Duration::from_millis(5);
 /// Generous: only reached when a worker stopped answering.
 const PATIENCE: Duration = Duration::from_secs(10);
 
-/// Pauses a worker sieving the top of the accepted range `pauses` times, resuming it
-/// after each; the times from Pause to `Paused`.
+/// Pauses a worker sieving the upper half of the accepted range (hours of work)
+/// `pauses` times, resuming it after each; the times from Pause to `Paused`.
 pub fn pause_answers(backend: Backend, pauses: usize) -> Result<Percentiles, String> {
     let context = glib::MainContext::default();
     let (sender, reports) = relm4::channel();
     let kind = WorkerKind::PrimesPart {
-        start: MAX_UPTO - MAX_UPTO / 100,
+        start: MAX_UPTO / 2,
         end: MAX_UPTO,
         niceness: 0,
     };
