@@ -135,7 +135,6 @@ struct RoundTripMs {
 
 impl RoundTripMs {
     fn of(rounds: &[Percentiles]) -> Self {
-        let ms = |duration: Duration| (duration.as_secs_f64() * 1e5).round() / 100.0;
         let p99s: Vec<f64> = rounds.iter().map(|round| ms(round.p99)).collect();
         let p50s: Vec<f64> = rounds.iter().map(|round| ms(round.p50)).collect();
         Self {
@@ -160,7 +159,6 @@ struct PauseMs {
 
 impl PauseMs {
     fn of(answers: &Percentiles) -> Self {
-        let ms = |duration: Duration| (duration.as_secs_f64() * 1e5).round() / 100.0;
         Self {
             p50: ms(answers.p50),
             p99: ms(answers.p99),
@@ -168,6 +166,11 @@ impl PauseMs {
             pauses: answers.count,
         }
     }
+}
+
+/// Milliseconds, to the hundredth.
+fn ms(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1e5).round() / 100.0
 }
 
 /// The median of some figures (the mean of the middle two for an even count).

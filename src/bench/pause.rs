@@ -39,20 +39,28 @@ pub fn pause_answers(backend: Backend, pauses: usize) -> Result<Percentiles, Str
         Ok(Some(output)) => Ok(output),
         _ => Err(format!("a {} worker stopped answering", backend.noun())),
     };
-    let mut answers = Vec::with_capacity(pauses);
-    let measured = (|| {
-        for _ in 0..pauses {
-            while !matches!(next_report()?, WorkerOutput::JobProgress(_)) {}
-            let asked = Instant::now();
-            worker.emit(WorkerInput::Pause);
-            while !matches!(next_report()?, WorkerOutput::Paused { .. }) {}
-            answers.push(asked.elapsed());
-            worker.emit(WorkerInput::Start);
-        }
-        worker.emit(WorkerInput::Shutdown);
-        while !matches!(next_report()?, WorkerOutput::Stopped { .. }) {}
-        Ok(())
-    })();
+    let answers = pause_and_stop(&worker, pauses, next_report);
     worker.retire();
-    measured.map(|()| Percentiles::of(answers.into_iter()))
+    answers.map(|answers| Percentiles::of(answers.into_iter()))
+}
+
+/// Pauses the running `worker` `pauses` times, each time once it has reported progress
+/// since the last, then stops it; how long each Pause took to be answered.
+fn pause_and_stop(
+    worker: &WorkerRun,
+    pauses: usize,
+    next_report: impl Fn() -> Result<WorkerOutput, String>,
+) -> Result<Vec<Duration>, String> {
+    let mut answers = Vec::with_capacity(pauses);
+    for _ in 0..pauses {
+        while !matches!(next_report()?, WorkerOutput::JobProgress(_)) {}
+        let asked = Instant::now();
+        worker.emit(WorkerInput::Pause);
+        while !matches!(next_report()?, WorkerOutput::Paused { .. }) {}
+        answers.push(asked.elapsed());
+        worker.emit(WorkerInput::Start);
+    }
+    worker.emit(WorkerInput::Shutdown);
+    while !matches!(next_report()?, WorkerOutput::Stopped { .. }) {}
+    Ok(answers)
 }

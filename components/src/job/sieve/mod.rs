@@ -29,8 +29,9 @@ const SEGMENT_BYTES: usize = 1 << 20;
 const BLOCK_BYTES: usize = presieve::MAX_FILL;
 
 /// A step ends at the first pause in its work (after a block, or a group of primes)
-/// once it has run this long: a segment's medium primes alone take milliseconds at the
-/// top of the range, and the worker must see its messages within a millisecond or two.
+/// once it has run this long: the worker must see its messages within a millisecond or
+/// two, and at the top of the range a segment's medium primes alone take milliseconds
+/// (crossing 8192 of them at once made Pause wait 3.2 ms).
 const STEP_TIME: Duration = Duration::from_micros(250);
 
 /// Primes up to this are crossed block by block, in turns of the wheel. Larger ones
@@ -46,9 +47,8 @@ const LARGEST_SMALL_PRIME: u64 = BLOCK_BYTES as u64 / 10;
 const LARGEST_MEDIUM_PRIME: u64 = SEGMENT_BYTES as u64 / 4;
 
 /// How many medium or walking primes are crossed between two pauses in the work (a
-/// look at the clock and a call of `step_with`'s callback). The smallest medium primes
-/// cross about a thousand bytes of a segment each: 256 of them take a tenth of a
-/// millisecond or so.
+/// look at the clock and a call of `step_with`'s callback). Timed over 20 000 steps at
+/// 5·10^11 and from 0, 99 % of the pauses came within 0.17 and 0.26 ms of the last.
 const PRIMES_AT_ONCE: usize = 256;
 
 /// The sieve counts from here on: 2, 3 and 5 are not on the wheel, and the patterns
@@ -72,7 +72,6 @@ pub struct PrimeCount {
     medium_primes: Vec<CyclePrime>,
     walk_primes: Vec<WalkPrime>,
     segment: Vec<u8>,
-    /// How far the segment under way is sieved.
     stage: Stage,
 }
 
@@ -201,34 +200,30 @@ impl PrimeCount {
     fn cross_medium_primes(&mut self, from: usize, go_on: &mut impl FnMut() -> bool) -> Stage {
         let segment = &mut self.segment[..];
         let length = segment.len();
-        let mut next = from;
-        for group in self.medium_primes[from..].chunks_mut(PRIMES_AT_ONCE) {
-            for prime in &mut *group {
-                prime.cross(segment, length);
-                prime.rebase(length);
-            }
-            next += group.len();
-            if !go_on() {
-                return Stage::MediumFrom { prime: next };
-            }
+        let crossed = cross_in_groups(&mut self.medium_primes[from..], go_on, |prime| {
+            prime.cross(segment, length);
+            prime.rebase(length);
+        });
+        match crossed {
+            Some(count) => Stage::MediumFrom {
+                prime: from + count,
+            },
+            None => Stage::WalkFrom { prime: 0 },
         }
-        Stage::WalkFrom { prime: 0 }
     }
 
     /// As [`Self::cross_medium_primes`], for the walking primes.
     fn cross_walking_primes(&mut self, from: usize, go_on: &mut impl FnMut() -> bool) -> Stage {
         let segment = &mut self.segment[..];
-        let mut next = from;
-        for group in self.walk_primes[from..].chunks_mut(PRIMES_AT_ONCE) {
-            for prime in &mut *group {
-                prime.cross_and_rebase(segment);
-            }
-            next += group.len();
-            if !go_on() {
-                return Stage::WalkFrom { prime: next };
-            }
+        let crossed = cross_in_groups(&mut self.walk_primes[from..], go_on, |prime| {
+            prime.cross_and_rebase(segment);
+        });
+        match crossed {
+            Some(count) => Stage::WalkFrom {
+                prime: from + count,
+            },
+            None => Stage::Between,
         }
-        Stage::Between
     }
 
     /// Counts what the sieve left in the segment, and moves on to the next.
@@ -263,6 +258,24 @@ impl PrimeCount {
         while self.step() {}
         self.found
     }
+}
+
+/// Crosses `primes` in groups of `PRIMES_AT_ONCE`, asking `go_on` after each group:
+/// how many were crossed when it said stop, None when it never did.
+fn cross_in_groups<P>(
+    primes: &mut [P],
+    go_on: &mut impl FnMut() -> bool,
+    mut cross: impl FnMut(&mut P),
+) -> Option<usize> {
+    let mut crossed = 0;
+    for group in primes.chunks_mut(PRIMES_AT_ONCE) {
+        group.iter_mut().for_each(&mut cross);
+        crossed += group.len();
+        if !go_on() {
+            return Some(crossed);
+        }
+    }
+    None
 }
 
 /// Clears the bits of the numbers outside `range` in the first and last byte of
