@@ -40,9 +40,18 @@ if [ "${1:-}" = --inside ]; then
         wait "$shell" 2>/dev/null || true
     }
     trap stop_shell EXIT
+    # A step of the start that failed: in a hung shell, that is the shell's failure.
+    start_failed() {
+        trap - EXIT
+        stop_shell || exit "$shell_hung"
+        exit 1
+    }
+    # Up to 30 s for the shell to answer; a shell that owns the name but hangs would
+    # otherwise hold each call for gdbus's default 25 s.
     ready=0
-    for _ in $(seq 150); do
-        if gdbus call --session --dest org.gnome.Shell.Screenshot \
+    deadline=$((SECONDS + 30))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        if gdbus call --session --timeout 2 --dest org.gnome.Shell.Screenshot \
             --object-path /org/gnome/Shell/Screenshot \
             --method org.freedesktop.DBus.Peer.Ping >/dev/null 2>&1; then
             ready=1
@@ -54,12 +63,15 @@ if [ "${1:-}" = --inside ]; then
     if [ "$ready" != 1 ]; then
         echo "session.sh: GNOME Shell did not start; its log:" >&2
         tail -20 "$XDG_RUNTIME_DIR/shell.log" >&2
-        exit 1
+        start_failed
     fi
     # The shell starts in the Overview; a user's session shows the windows.
-    gdbus call --session --dest org.gnome.Shell --object-path /org/gnome/Shell \
+    gdbus call --session --timeout 10 --dest org.gnome.Shell --object-path /org/gnome/Shell \
         --method org.freedesktop.DBus.Properties.Set org.gnome.Shell OverviewActive "<false>" \
-        >/dev/null
+        >/dev/null || {
+        echo "session.sh: GNOME Shell did not leave the Overview" >&2
+        start_failed
+    }
     status=0
     env -u DISPLAY WAYLAND_DISPLAY=offload-test GDK_BACKEND=wayland NO_AT_BRIDGE=0 \
         "$@" || status=$?
@@ -124,9 +136,10 @@ run_session() {
         exit "$status"' "$this" "$@"
 }
 
-# GNOME Shell 43 hung here once, early in a session: a copy of it, forked to start a
-# helper, blocked on a lock before exec, and the shell blocked reading from it. A run
-# that failed in a hung shell gets one fresh session, and says so.
+# GNOME Shell 43 hangs here now and then, early in a session: once a copy of it, forked
+# to start a helper, blocked on a lock before exec, and the shell blocked reading from it;
+# once it did not answer the call that leaves the Overview. A session whose start or
+# command failed in a hung shell gets one fresh session, and says so.
 for attempt in 1 2; do
     status=0
     run_session "$@" || status=$?
