@@ -40,11 +40,14 @@ if [ "${1:-}" = --inside ]; then
         wait "$shell" 2>/dev/null || true
     }
     trap stop_shell EXIT
-    # A step of the start that failed: in a hung shell, that is the shell's failure.
-    start_failed() {
+    # Stops the shell and exits with $1; a failure in a shell that hung may be the
+    # shell's own, not the session's.
+    finish() {
         trap - EXIT
-        stop_shell || exit "$shell_hung"
-        exit 1
+        if ! stop_shell && [ "$1" != 0 ]; then
+            exit "$shell_hung"
+        fi
+        exit "$1"
     }
     # Up to 30 s for the shell to answer; a shell that owns the name but hangs would
     # otherwise hold each call for gdbus's default 25 s.
@@ -63,24 +66,19 @@ if [ "${1:-}" = --inside ]; then
     if [ "$ready" != 1 ]; then
         echo "session.sh: GNOME Shell did not start; its log:" >&2
         tail -20 "$XDG_RUNTIME_DIR/shell.log" >&2
-        start_failed
+        finish 1
     fi
     # The shell starts in the Overview; a user's session shows the windows.
     gdbus call --session --timeout 10 --dest org.gnome.Shell --object-path /org/gnome/Shell \
         --method org.freedesktop.DBus.Properties.Set org.gnome.Shell OverviewActive "<false>" \
         >/dev/null || {
         echo "session.sh: GNOME Shell did not leave the Overview" >&2
-        start_failed
+        finish 1
     }
     status=0
     env -u DISPLAY WAYLAND_DISPLAY=offload-test GDK_BACKEND=wayland NO_AT_BRIDGE=0 \
         "$@" || status=$?
-    trap - EXIT
-    if ! stop_shell && [ "$status" != 0 ]; then
-        # The shell hung: the failure may be its own, not the command's.
-        exit "$shell_hung"
-    fi
-    exit "$status"
+    finish "$status"
 fi
 
 if [ $# -lt 2 ]; then
@@ -139,7 +137,7 @@ run_session() {
 # GNOME Shell 43 hangs now and then as it starts: it forks to start ibus-daemon and runs
 # a JavaScript function in the child before exec; the child can block on GLib's type
 # lock, held by another of the shell's threads at the fork, and the shell blocks reading
-# from the child. Here that was 4 starts in 122 with both cores busy (stacks taken with
+# from the child. Here that was 6 starts in 278 with both cores busy (stacks taken with
 # eu-stack), and twice in CI. The shell skips that fork only when it runs in a systemd
 # user unit, which this session cannot fake. So a session whose start or command failed
 # in a hung shell is run again in a fresh one, up to three times in all, and says so.
