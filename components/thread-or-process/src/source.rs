@@ -6,6 +6,10 @@ use std::time::Duration;
 
 use relm4::gtk::glib;
 
+/// A timer (or idle callback) on the calling thread's own main context that lives as
+/// long as this value: keep it in the state it belongs to, and leaving that state
+/// removes it. Workers use it on their threads, where `glib::timeout_add_local` would
+/// target the wrong context.
 #[derive(Debug)]
 pub struct OwnedSource(glib::Source);
 

@@ -1,103 +1,110 @@
 //! The parent side of the process backend: a Worker component whose long-lived thread
 //! starts the child, relays commands as frames and the child's frames as reports.
 //!
-//! It speaks exactly the thread worker's `WorkerInput`/`WorkerOutput`, so the owner does
-//! not care where the work happens. `Stopped` is sent only once the child is reaped.
+//! It speaks exactly the thread worker's commands and reports, so the owner does not
+//! care where the work happens. `Stopped` is sent only once the child is reaped.
 
-use std::path::PathBuf;
+use std::fmt::Debug;
 use std::time::Duration;
 
 use relm4::{ComponentSender, Worker};
+use serde::de::DeserializeOwned;
 
-use super::frame::{ChildPlan, FrameError, FromChild, ToChild, PROTOCOL_VERSION};
-use super::spawn::{describe_exit, RunningChild};
-use crate::worker::{ExitSignal, OwnedSource, WorkerInput, WorkerOutput};
+use super::frame::{ChildPlan, Envelope, FrameError, FromChild, ToChild, PROTOCOL_VERSION};
+use super::spawn::{crash_reason, RunningChild};
+use crate::child_command::ChildCommand;
+use crate::report::{Command, CrashReason, Report};
+use crate::source::OwnedSource;
+use crate::thread::ExitSignal;
 
 /// How long a new child may take to say Hello.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a child asked to stop may take before it is killed.
 const STOP_TIMEOUT: Duration = Duration::from_millis(200);
 
-pub struct ProxyInit {
-    pub program: PathBuf,
+pub(crate) struct ProxyInit {
+    pub child: ChildCommand,
     pub plan: ChildPlan,
     pub exit: ExitSignal,
 }
 
 /// What the proxy hears: a command, or news of its child (only the proxy makes those).
 #[derive(Debug)]
-pub struct ProxyInput(Event);
+pub(crate) struct ProxyInput<N>(Event<N>);
 
 #[derive(Debug)]
-enum Event {
-    Command(WorkerInput),
+enum Event<N> {
+    Command(Command),
     /// Start the child, from the worker's own long-lived thread.
     SpawnChild,
     /// The child sent a frame, or its pipe ended or went bad.
-    ChildSaid(Result<FromChild, FrameError>),
+    ChildSaid(Result<FromChild<N>, FrameError>),
     /// The child missed a deadline (handshake, or stopping).
     ChildDeadline,
 }
 
-impl From<WorkerInput> for ProxyInput {
-    fn from(input: WorkerInput) -> Self {
-        Self(Event::Command(input))
+impl<N> From<Command> for ProxyInput<N> {
+    fn from(command: Command) -> Self {
+        Self(Event::Command(command))
     }
 }
 
-pub struct ChildProxy {
-    program: PathBuf,
+pub(crate) struct ChildProxy<N: DeserializeOwned + Clone + Debug + Send + 'static> {
+    child_command: ChildCommand,
     plan: ChildPlan,
     child: Option<RunningChild>,
     greeted: bool,
     stopping: bool,
     /// Sent Stopped or Crashed: nothing more is to be said.
     done: bool,
-    /// Why the child is being killed, when it is our doing.
-    failure: Option<String>,
-    /// The last number the child reported: what Stopped carries when the child cannot
-    /// say it any more (None: the owner goes on from the last number it saw).
-    last: Option<u64>,
+    /// Why the child is being killed (or is dying), when we know better than its status.
+    failure: Option<CrashReason>,
+    /// The newest news the child reported: what Stopped carries when the child cannot
+    /// say it any more.
+    newest: Option<N>,
     deadline: Option<OwnedSource>,
     _exit: ExitSignal,
 }
 
-impl Worker for ChildProxy {
+impl<N> Worker for ChildProxy<N>
+where
+    N: DeserializeOwned + Clone + Debug + Send + 'static,
+{
     type Init = ProxyInit;
-    type Input = ProxyInput;
-    type Output = WorkerOutput;
+    type Input = ProxyInput<N>;
+    type Output = Report<N>;
 
     /// Runs on the launching thread; the child is spawned from the worker's own thread.
     fn init(init: ProxyInit, sender: ComponentSender<Self>) -> Self {
         sender.input(ProxyInput(Event::SpawnChild));
         Self {
-            program: init.program,
+            child_command: init.child,
             plan: init.plan,
             child: None,
             greeted: false,
             stopping: false,
             done: false,
             failure: None,
-            last: None,
+            newest: None,
             deadline: None,
             _exit: init.exit,
         }
     }
 
-    fn update(&mut self, message: ProxyInput, sender: ComponentSender<Self>) {
+    fn update(&mut self, message: ProxyInput<N>, sender: ComponentSender<Self>) {
         if self.done {
             return;
         }
         match message.0 {
-            Event::Command(WorkerInput::Shutdown) => self.stop(&sender),
+            Event::Command(Command::Shutdown) => self.stop(&sender),
             Event::Command(command) => self.command(command),
             Event::SpawnChild => self.spawn(&sender),
             Event::ChildSaid(Ok(frame)) => self.hear(frame, &sender),
-            Event::ChildSaid(Err(ending)) => self.child_ended(ending, &sender),
+            Event::ChildSaid(Err(ending)) => self.child_ended(&ending, &sender),
             Event::ChildDeadline => {
                 self.deadline = None;
                 if !self.greeted && !self.stopping {
-                    self.fail("process did not answer");
+                    self.fail(CrashReason::DidNotAnswer);
                 } else if let Some(child) = &mut self.child {
                     child.kill();
                 }
@@ -106,30 +113,38 @@ impl Worker for ChildProxy {
     }
 }
 
-impl ChildProxy {
+impl<N> ChildProxy<N>
+where
+    N: DeserializeOwned + Clone + Debug + Send + 'static,
+{
+    fn own_envelope(&self) -> Envelope {
+        Envelope {
+            protocol: PROTOCOL_VERSION,
+            app_version: self.child_command.app_version,
+        }
+    }
+
     fn spawn(&mut self, sender: &ComponentSender<Self>) {
         let frames = sender.clone();
-        let spawned = RunningChild::spawn(&self.program, move |frame| {
+        let spawned = RunningChild::spawn(&self.child_command, move |frame| {
             frames.input(ProxyInput(Event::ChildSaid(frame)));
         });
         let mut child = match spawned {
             Ok(child) => child,
             Err(error) => {
-                let reason = format!("process could not start ({error})");
-                self.finish(sender, WorkerOutput::Crashed { reason });
+                let errno = error.raw_os_error();
+                self.finish(sender, Report::Crashed(CrashReason::CouldNotStart { errno }));
                 return;
             }
         };
         // A child that is gone already shows up as the end of its pipe.
-        let _ = child.send(&ToChild::Hello {
-            protocol: PROTOCOL_VERSION,
-        });
+        let _ = child.send(&ToChild::Hello(self.own_envelope()));
         let _ = child.send(&ToChild::Begin(self.plan.clone()));
         self.child = Some(child);
         self.arm_deadline(sender, HANDSHAKE_TIMEOUT);
     }
 
-    fn command(&mut self, command: WorkerInput) {
+    fn command(&mut self, command: Command) {
         if self.stopping {
             return;
         }
@@ -146,83 +161,86 @@ impl ChildProxy {
         self.stopping = true;
         match &mut self.child {
             Some(child) => {
-                let _ = child.send(&ToChild::Command(WorkerInput::Shutdown));
+                let _ = child.send(&ToChild::Command(Command::Shutdown));
                 self.arm_deadline(sender, STOP_TIMEOUT);
             }
-            None => self.finish(sender, WorkerOutput::Stopped { last: self.last }),
+            None => self.finish(sender, Report::Stopped(self.newest.clone())),
         }
     }
 
-    fn hear(&mut self, frame: FromChild, sender: &ComponentSender<Self>) {
+    fn hear(&mut self, frame: FromChild<N>, sender: &ComponentSender<Self>) {
         match frame {
-            FromChild::Hello { protocol } if !self.greeted => {
-                if protocol == PROTOCOL_VERSION {
+            FromChild::Hello(envelope) if !self.greeted => {
+                if envelope == self.own_envelope() {
                     self.greeted = true;
                     if !self.stopping {
                         self.deadline = None;
                     }
                 } else {
-                    self.fail(&format!(
-                        "process speaks protocol {protocol}, not {PROTOCOL_VERSION}"
-                    ));
+                    self.fail(CrashReason::Incompatible {
+                        protocol: envelope.protocol,
+                        app_version: envelope.app_version,
+                    });
                 }
             }
-            FromChild::Report(output) if self.greeted => self.relay(output, sender),
-            FromChild::Hello { .. } | FromChild::Report(_) => {
-                self.fail("process broke the protocol");
-            }
+            FromChild::Report(report) if self.greeted => self.relay(report, sender),
+            FromChild::Hello(_) | FromChild::Report(_) => self.fail(CrashReason::BrokeProtocol),
         }
     }
 
-    fn relay(&mut self, output: WorkerOutput, sender: &ComponentSender<Self>) {
-        match &output {
-            WorkerOutput::Counted(number) => self.last = Some(*number),
-            WorkerOutput::Cleared => self.last = None,
-            WorkerOutput::JobProgress(_) | WorkerOutput::JobDone(_) => {}
-            WorkerOutput::Paused { last } | WorkerOutput::Finished { last } => self.last = *last,
+    fn relay(&mut self, report: Report<N>, sender: &ComponentSender<Self>) {
+        match &report {
+            Report::News(news) => self.newest = Some(news.clone()),
+            Report::Cleared => self.newest = None,
+            Report::Paused(newest) | Report::Finished(newest) => self.newest.clone_from(newest),
+            Report::Started => {}
             // Held back until the child is reaped: Stopped promises nothing runs.
-            WorkerOutput::Stopped { last } => {
-                self.last = *last;
+            Report::Stopped(newest) => {
+                self.newest.clone_from(newest);
                 return;
             }
-            WorkerOutput::Crashed { .. } => {
-                self.fail("process broke the protocol");
+            // The child says why it is about to die; its end then reports it.
+            Report::Crashed(reason) => {
+                let reason = match reason {
+                    CrashReason::Panicked => CrashReason::Panicked,
+                    _ => CrashReason::BrokeProtocol,
+                };
+                self.fail(reason);
                 return;
             }
         }
-        report(sender, output);
+        let _ = sender.output(report);
     }
 
     /// Kills the child for `reason`; the end of its pipe then reports the crash.
-    fn fail(&mut self, reason: &str) {
+    fn fail(&mut self, reason: CrashReason) {
         if self.failure.is_none() {
-            self.failure = Some(reason.to_owned());
+            self.failure = Some(reason);
         }
         if let Some(child) = &mut self.child {
             child.kill();
         }
     }
 
-    fn child_ended(&mut self, ending: FrameError, sender: &ComponentSender<Self>) {
+    fn child_ended(&mut self, ending: &FrameError, sender: &ComponentSender<Self>) {
         self.deadline = None;
         let status = self.child.take().map(RunningChild::reap);
         if self.stopping {
             // Asked to stop, and nothing runs now, however the child went.
-            self.finish(sender, WorkerOutput::Stopped { last: self.last });
+            self.finish(sender, Report::Stopped(self.newest.clone()));
             return;
         }
         let reason = match (self.failure.take(), ending, status) {
             (Some(reason), _, _) => reason,
-            (None, FrameError::Closed, Some(Ok(status))) => describe_exit(status),
-            (None, FrameError::Closed, _) => "process ended".to_owned(),
-            (None, garbled, _) => format!("process sent garbage ({garbled})"),
+            (None, FrameError::Closed, Some(Ok(status))) => crash_reason(status),
+            (None, _, _) => CrashReason::BrokeProtocol,
         };
-        self.finish(sender, WorkerOutput::Crashed { reason });
+        self.finish(sender, Report::Crashed(reason));
     }
 
-    fn finish(&mut self, sender: &ComponentSender<Self>, output: WorkerOutput) {
+    fn finish(&mut self, sender: &ComponentSender<Self>, report: Report<N>) {
         self.done = true;
-        report(sender, output);
+        let _ = sender.output(report);
     }
 
     fn arm_deadline(&mut self, sender: &ComponentSender<Self>, after: Duration) {
@@ -231,9 +249,4 @@ impl ChildProxy {
             sender.input(ProxyInput(Event::ChildDeadline));
         }));
     }
-}
-
-/// Sends a report; if nobody listens any more (the owner is gone), there is nobody to tell.
-fn report(sender: &ComponentSender<ChildProxy>, output: WorkerOutput) {
-    let _ = sender.output(output);
 }

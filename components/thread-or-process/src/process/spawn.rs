@@ -6,7 +6,6 @@ use std::convert::Infallible;
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
-use std::path::Path;
 use std::process::{Child, ChildStdin, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -14,13 +13,14 @@ use std::time::Duration;
 use tokio::net::unix::pipe;
 use tokio::task::JoinHandle;
 
-use super::frame::{self, FrameError, FromChild, ToChild};
+use serde::de::DeserializeOwned;
 
-/// The hidden subcommand a child is started with.
-pub const CHILD_SUBCOMMAND: &str = "worker";
+use super::frame::{self, FrameError, FromChild, ToChild};
+use crate::child_command::ChildCommand;
+use crate::report::CrashReason;
 
 /// A running child, its command pipe, and the task reading its reports.
-pub struct RunningChild {
+pub(crate) struct RunningChild {
     process: Child,
     commands: ChildStdin,
     reader: Option<Reader>,
@@ -38,20 +38,20 @@ struct Reader {
 const READER_EXIT_TIMEOUT: Duration = Duration::from_millis(100);
 
 impl RunningChild {
-    /// Starts `program worker`; every frame the child sends, and finally the reason its
+    /// Starts the child as `child` says; every frame the child sends, and finally the reason its
     /// pipe ended, goes to `on_frame`, called from a task on Relm4's tokio runtime.
     ///
     /// Must be called from a thread that lives as long as the child should: the kernel
     /// sends the parent-death signal when the *spawning thread* exits.
-    pub fn spawn(
-        program: &Path,
-        on_frame: impl Fn(Result<FromChild, FrameError>) + Send + 'static,
+    pub fn spawn<N: DeserializeOwned + Send + 'static>(
+        child: &ChildCommand,
+        on_frame: impl Fn(Result<FromChild<N>, FrameError>) + Send + 'static,
     ) -> io::Result<Self> {
         let parent = std::process::id();
-        let mut command = std::process::Command::new(program);
+        let mut command = std::process::Command::new(&child.program);
         command
-            .arg0("offload")
-            .arg(CHILD_SUBCOMMAND)
+            .arg0(&child.arg0)
+            .arg(child.argument_os())
             .env_clear()
             .current_dir("/")
             .stdin(Stdio::piped())
@@ -89,7 +89,7 @@ impl RunningChild {
                 Err(error) => return on_frame(Err(FrameError::Io(error))),
             };
             loop {
-                let frame = frame::read_frame_async::<FromChild>(&mut reports).await;
+                let frame = frame::read_frame_async::<FromChild<N>>(&mut reports).await;
                 let ended = frame.is_err();
                 on_frame(frame);
                 if ended {
@@ -145,22 +145,12 @@ impl Drop for RunningChild {
     }
 }
 
-/// How a child ended, in words for the user: "Worker {this}".
-pub fn describe_exit(status: ExitStatus) -> String {
+/// Why a child that nobody asked to stop ended as it did.
+pub(crate) fn crash_reason(status: ExitStatus) -> CrashReason {
     match (status.code(), status.signal()) {
-        (Some(code), _) => format!("process exited with status {code}"),
-        (None, Some(signal)) => format!("process was killed by {}", signal_name(signal)),
-        (None, None) => "process ended".to_owned(),
-    }
-}
-
-fn signal_name(signal: i32) -> String {
-    match signal {
-        libc::SIGKILL => "SIGKILL".to_owned(),
-        libc::SIGSEGV => "SIGSEGV".to_owned(),
-        libc::SIGABRT => "SIGABRT".to_owned(),
-        libc::SIGTERM => "SIGTERM".to_owned(),
-        libc::SIGBUS => "SIGBUS".to_owned(),
-        other => format!("signal {other}"),
+        (Some(code), _) => CrashReason::ExitedWithStatus(code),
+        (None, Some(signal)) => CrashReason::KilledBySignal(signal),
+        // A stopped or continued child is still running, and `wait` does not return those.
+        (None, None) => CrashReason::BrokeProtocol,
     }
 }

@@ -20,19 +20,19 @@ use std::time::Duration;
 
 /// Held by the worker's state; see the module's comment for what dropping it does.
 #[derive(Debug)]
-pub struct ExitSignal {
+pub(crate) struct ExitSignal {
     exited: Option<mpsc::Sender<Infallible>>,
     released: mpsc::Receiver<Infallible>,
 }
 
 /// Held by the worker's owner, next to (and dropped after) the worker's controller.
 #[derive(Debug)]
-pub struct ExitWatch {
+pub(crate) struct ExitWatch {
     released: Option<mpsc::Sender<Infallible>>,
     exited: mpsc::Receiver<Infallible>,
 }
 
-pub fn exit_pair() -> (ExitSignal, ExitWatch) {
+pub(crate) fn exit_pair() -> (ExitSignal, ExitWatch) {
     let (exited_sender, exited) = mpsc::channel();
     let (released_sender, released) = mpsc::channel();
     let signal = ExitSignal {
@@ -50,7 +50,7 @@ impl ExitWatch {
     /// Lets the worker's thread end (call it once the controller is dropped), then waits
     /// for the thread's end. True once the thread has ended; false if `timeout` passed
     /// first.
-    pub fn wait(&mut self, timeout: Duration) -> bool {
+    pub(crate) fn wait(&mut self, timeout: Duration) -> bool {
         self.released.take();
         matches!(
             self.exited.recv_timeout(timeout),

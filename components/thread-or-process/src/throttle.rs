@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 /// What to do with news just made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Offer<T> {
+pub(crate) enum Offer<T> {
     /// Report it now.
     SendNow(T),
     /// Keep it; arm a flush for this moment (no flush was armed yet).
@@ -17,14 +17,14 @@ pub enum Offer<T> {
 }
 
 #[derive(Clone, Debug)]
-pub struct ReportThrottle<T> {
+pub(crate) struct ReportThrottle<T> {
     interval: Duration,
     last_sent: Option<Instant>,
     pending: Option<T>,
 }
 
 impl<T> ReportThrottle<T> {
-    pub fn new(interval: Duration) -> Self {
+    pub(crate) fn new(interval: Duration) -> Self {
         Self {
             interval,
             last_sent: None,
@@ -32,7 +32,7 @@ impl<T> ReportThrottle<T> {
         }
     }
 
-    pub fn offer(&mut self, news: T, now: Instant) -> Offer<T> {
+    pub(crate) fn offer(&mut self, news: T, now: Instant) -> Offer<T> {
         if self.pending.is_some() {
             self.pending = Some(news);
             return Offer::Held;
@@ -50,14 +50,14 @@ impl<T> ReportThrottle<T> {
     }
 
     /// The armed flush fired: the held news, if any, is to be reported now.
-    pub fn flush(&mut self, now: Instant) -> Option<T> {
+    pub(crate) fn flush(&mut self, now: Instant) -> Option<T> {
         let news = self.pending.take()?;
         self.last_sent = Some(now);
         Some(news)
     }
 
     /// Forget held news (after a reset or a pause, it is news no more).
-    pub fn discard(&mut self) {
+    pub(crate) fn discard(&mut self) {
         self.pending = None;
     }
 }

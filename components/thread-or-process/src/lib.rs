@@ -1,0 +1,118 @@
+//! Relm4 workers that run an app's own kinds of work on a thread, or in a child process
+//! of the app's own executable, chosen at each launch, and that stop cleanly.
+//!
+//! Relm4's `Worker` runs a component on a thread of its own. This crate builds on it what
+//! an app needs to do heavy work without freezing its window:
+//! - a **typed Shutdown** that is seen within a millisecond, even mid-work, because a
+//!   task takes short steps and never sleeps;
+//! - a **real join**: `Stopped` means nothing of the worker runs any more, and
+//!   [`WorkerHandle::retire`] waits for its thread (Relm4 never joins it) and reaps its
+//!   child;
+//! - **coalesced news**: however fast a task works, at most one report per interval
+//!   reaches the owner, so its channel cannot flood;
+//! - **crash reports** as data ([`CrashReason`]), on both backends, and a child that
+//!   cannot outlive its parent;
+//! - the **process backend**: the child is the app's own executable, started with an
+//!   empty environment and no shell, speaking a small versioned frame protocol on its
+//!   stdin and stdout ([`frame`]).
+//!
+//! # Quick start
+//!
+//! An app declares each kind of work as a [`Kind`], a serializable description that
+//! makes a [`Task`]:
+//!
+//! ```
+//! use serde::{Deserialize, Serialize};
+//! use thread_or_process::{Flow, Kind, Pace, Task};
+//!
+//! /// Sums the numbers below `upto`.
+//! #[derive(Serialize, Deserialize)]
+//! struct Sum { upto: u64 }
+//!
+//! struct Summing { next: u64, upto: u64, total: u64 }
+//!
+//! impl Kind for Sum {
+//!     const NAME: &'static str = "sum";
+//!     type News = u64;
+//!     fn task(self) -> Box<dyn Task<News = u64>> {
+//!         Box::new(Summing { next: 0, upto: self.upto, total: 0 })
+//!     }
+//! }
+//!
+//! impl Task for Summing {
+//!     type News = u64;
+//!     fn pace(&self) -> Pace { Pace::Busy }
+//!     fn step(&mut self) -> Flow {
+//!         if self.next == self.upto { return Flow::Done; }
+//!         self.total += self.next;
+//!         self.next += 1;
+//!         Flow::More
+//!     }
+//!     fn news(&self) -> Option<u64> { Some(self.total) }
+//! }
+//!
+//! let mut summing = Sum { upto: 4 }.task();
+//! while summing.step() == Flow::More {}
+//! assert_eq!(summing.news(), Some(6));
+//! ```
+//!
+//! Early in `main`, before any window, the app lets its own executable serve as a
+//! worker child; then it launches workers on the backend of its choice, and their
+//! [`Report`]s arrive as its component's messages:
+//!
+//! ```no_run
+//! # use serde::{Deserialize, Serialize};
+//! # use thread_or_process::{Flow, Kind, Pace, Task};
+//! # #[derive(Serialize, Deserialize)] struct Sum { upto: u64 }
+//! # impl Kind for Sum { const NAME: &'static str = "sum"; type News = u64;
+//! #     fn task(self) -> Box<dyn Task<News = u64>> { unimplemented!() } }
+//! use std::time::Duration;
+//! use thread_or_process::{Backend, ChildCommand, Command, Launch, Launcher, Report};
+//!
+//! let launcher = Launcher::new(ChildCommand::new("myapp", 1)).kind::<Sum>();
+//! if let Some(served) = launcher.serve_if_child() {
+//!     std::process::exit(if served.is_ok() { 0 } else { 1 });
+//! }
+//!
+//! // In a component (here a bare channel stands for its sender):
+//! let (sender, receiver) = relm4::channel::<Report<u64>>();
+//! let launch = Launch::running(Backend::Process, Duration::from_millis(100));
+//! let worker = launcher.launch(Sum { upto: 1 << 40 }, launch, &sender, |report| report);
+//! // ... Report::Started, then Report::News(total) a few times a second ...
+//! worker.emit(Command::Shutdown);
+//! // ... once Report::Stopped(last news) arrives:
+//! assert!(worker.retire(), "the thread ended and the child was reaped");
+//! ```
+//!
+//! `examples/collatz.rs` is a whole Relm4 app that switches backend live, shows its
+//! work's progress, survives a killed child and closes with Shutdown:
+//! `cargo run -p thread-or-process --example collatz`.
+//!
+//! # Rules a task keeps
+//! - [`Task::step`] returns within a fraction of a millisecond: the worker looks at its
+//!   messages between steps (with [`Pace::Busy`], after a millisecond of them).
+//! - News says where the work is, not what happened since the last report: reports are
+//!   coalesced, so a report may stand for many steps.
+//! - A task on the process backend runs in a process that has only the parent's pipes:
+//!   its stdout is the frame protocol, so it must never print there.
+
+#![deny(missing_docs)]
+
+mod backoff;
+mod child_command;
+mod launcher;
+mod process;
+mod report;
+mod source;
+mod task;
+mod thread;
+mod throttle;
+
+pub use backoff::Backoff;
+pub use child_command::ChildCommand;
+pub use launcher::{Backend, CommandSender, Launch, Launcher, WorkerHandle, JOIN_TIMEOUT};
+pub use process::child::ChildError;
+pub use process::frame;
+pub use report::{signal_name, Command, CrashReason, Report};
+pub use source::OwnedSource;
+pub use task::{Flow, Kind, Pace, Task};
