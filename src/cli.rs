@@ -97,9 +97,6 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
-    /// The process backend's child: speaks frames on stdin and stdout
-    #[command(hide = true)]
-    Worker,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -177,8 +174,6 @@ pub enum Invocation {
         json: bool,
         quick: bool,
     },
-    /// Started by the process backend, not by a user.
-    Child,
 }
 
 /// A job asked for on the command line.
@@ -241,7 +236,6 @@ where
                 count,
             },
         },
-        Some(Command::Worker) => Invocation::Child,
         Some(Command::Bench { json, quick }) => Invocation::Bench { json, quick },
         None => {
             let job = cli.window.job.job();
@@ -404,8 +398,7 @@ mod tests {
     }
 
     #[test]
-    fn the_child_subcommand_is_hidden_but_works() {
-        assert_eq!(parse_ok(&["worker"]), Invocation::Child);
+    fn the_child_and_the_faults_are_not_in_the_help() {
         let Err(Early::Informational(help)) = parse(["offload", "--help"]) else {
             panic!("expected help");
         };

@@ -4,51 +4,49 @@
 //! a job prints its result and elapsed time. Either ends on Ctrl+C, SIGTERM or SIGHUP, always
 //! through the workers' typed Shutdown.
 
-use std::io::{self, BufWriter, Write};
-use std::time::Duration;
+use std::io::{self, BufWriter, Stdout, Write};
+use std::time::{Duration, Instant};
 
-use offload_components::backend::{WorkerInit, WorkerKind, WorkerRun};
-use offload_components::job::{JobOutcome, JobRun};
+use offload_components::counter::{Count, CounterTask};
+use offload_components::job::{JobOutcome, JobRun, Progress};
 use offload_components::kinds;
 use offload_components::settings::{Backend, Delay};
-use offload_components::worker::{WorkerInput, WorkerOutput};
 use relm4::gtk::glib;
+use serde::{Deserialize, Serialize};
+use thread_or_process::{Command, Flow, Kind, Launch, Pace, Report, Task};
 
 use crate::signals::CaughtSignals;
 
 /// Headless reports only decide when to stop; a few per second are plenty.
 const REPORT_INTERVAL: Duration = Duration::from_millis(100);
+/// Counting as fast as it can, the lines go out at least this often.
+const ECHO_FLUSH_INTERVAL: Duration = Duration::from_millis(1);
 
 pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     let caught = CaughtSignals::catch()?;
     let main_loop = glib::MainLoop::new(None, false);
-    let (sender, receiver) = relm4::channel::<WorkerOutput>();
-    let worker = WorkerRun::launch(
-        &kinds::placement(Backend::Thread),
-        WorkerInit {
-            echo: Some(Box::new(BufWriter::new(io::stdout()))),
-            ..WorkerInit::running(
-                WorkerKind::Counter {
-                    delay: worker_delay.duration(),
-                    first_number: 0,
-                    limit: count,
-                },
-                REPORT_INTERVAL,
-            )
-        },
+    let (sender, receiver) = relm4::channel::<Report<u64>>();
+    let echoed = EchoedCount(Count {
+        delay: worker_delay.duration(),
+        first_number: 0,
+        limit: count,
+    });
+    let worker = kinds::launcher().launch(
+        echoed,
+        Launch::running(Backend::Thread, REPORT_INTERVAL),
         &sender,
-        |output| output,
+        |report| report,
     );
     let interrupt = worker.sender();
-    let signals = caught.deliver_to(move || interrupt.emit(WorkerInput::Shutdown));
+    let signals = caught.deliver_to(move || interrupt.emit(Command::Shutdown));
 
     let quit = main_loop.clone();
     let worker_input = worker.sender();
     glib::MainContext::default().spawn_local(async move {
-        while let Some(output) = receiver.recv().await {
-            match output {
-                WorkerOutput::Finished { .. } => worker_input.emit(WorkerInput::Shutdown),
-                WorkerOutput::Stopped { .. } | WorkerOutput::Crashed { .. } => break,
+        while let Some(report) = receiver.recv().await {
+            match report {
+                Report::Finished(_) => worker_input.emit(Command::Shutdown),
+                Report::Stopped(_) | Report::Crashed(_) => break,
                 _ => {}
             }
         }
@@ -64,9 +62,64 @@ pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     }
 }
 
+/// The counter, printing the seed's "Other thread: N" line for every number, on the
+/// worker's thread. Threads only, so it is not registered for children: a child's stdout
+/// carries frames.
+#[derive(Serialize, Deserialize)]
+struct EchoedCount(Count);
+
+impl Kind for EchoedCount {
+    const NAME: &'static str = "echoed-count";
+    type News = u64;
+
+    fn task(self) -> Box<dyn Task<News = u64>> {
+        Box::new(Echoing {
+            counting: CounterTask::new(self.0),
+            lines: BufWriter::new(io::stdout()),
+            flushed: Instant::now(),
+        })
+    }
+}
+
+struct Echoing {
+    counting: CounterTask,
+    lines: BufWriter<Stdout>,
+    flushed: Instant,
+}
+
+impl Task for Echoing {
+    type News = u64;
+
+    fn pace(&self) -> Pace {
+        self.counting.pace()
+    }
+
+    /// A reader that went away (`| head`) ends the count as its limit would.
+    fn step(&mut self) -> Flow {
+        let flow = self.counting.step();
+        if let Some(number) = self.counting.news() {
+            if writeln!(self.lines, "Other thread: {number}").is_err() {
+                return Flow::Done;
+            }
+        }
+        let due = self.pace() != Pace::Busy || self.flushed.elapsed() >= ECHO_FLUSH_INTERVAL;
+        if flow == Flow::Done || due {
+            self.flushed = Instant::now();
+            if self.lines.flush().is_err() {
+                return Flow::Done;
+            }
+        }
+        flow
+    }
+
+    fn news(&self) -> Option<u64> {
+        self.counting.news()
+    }
+}
+
 /// What a headless job's main loop hears.
 enum JobEvent {
-    Report(usize, WorkerOutput),
+    Report(usize, Report<Progress>),
     Interrupted,
 }
 
@@ -75,7 +128,8 @@ pub fn primes(upto: u64, parts: usize, backend: Backend, niceness: u8) -> Result
     let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<JobEvent>();
     let mut job = JobRun::launch(
-        &kinds::placement(backend),
+        &kinds::launcher(),
+        backend,
         upto,
         parts,
         niceness,

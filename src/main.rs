@@ -13,6 +13,14 @@ use std::process::ExitCode;
 use cli::{Early, Invocation};
 
 fn main() -> ExitCode {
+    let launcher = offload_components::kinds::launcher();
+    if launcher.is_child() {
+        diagnostics::init("offload worker");
+        quiet_panics();
+    }
+    if let Some(served) = launcher.serve_if_child() {
+        return exit_code(served.map_err(|error| format!("worker: {error}")));
+    }
     let invocation = match cli::parse(std::env::args_os()) {
         Ok(invocation) => invocation,
         Err(Early::Informational(text)) => {
@@ -24,10 +32,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    diagnostics::init(match invocation {
-        Invocation::Child => "offload worker",
-        _ => "offload",
-    });
+    diagnostics::init("offload");
     quiet_panics();
     let outcome = match invocation {
         Invocation::Window {
@@ -37,6 +42,7 @@ fn main() -> ExitCode {
             quit_when_done,
             close_after,
         } => window::run(window::WindowRun {
+            launcher,
             overrides,
             faults,
             start_job,
@@ -44,9 +50,6 @@ fn main() -> ExitCode {
             close_after,
         }),
         Invocation::Bench { json, quick } => bench::run(json, quick),
-        Invocation::Child => {
-            offload_components::kinds::serve_child().map_err(|error| format!("worker: {error}"))
-        }
         Invocation::Headless {
             worker_delay,
             count,
@@ -57,6 +60,11 @@ fn main() -> ExitCode {
             niceness,
         } => headless::primes(job.upto, job.workers, backend, niceness),
     };
+    exit_code(outcome)
+}
+
+/// Success, or the one line that says why not.
+fn exit_code(outcome: Result<(), String>) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {

@@ -1,14 +1,13 @@
 //! Opening the window: GTK start-up, failing with one line when there is no display;
 //! the run's choices (the command line's override the stored ones, for this run only);
 //! signals and the scripted close, which reach the App as its non-asking close; and
-//! faults to inject, which reach it through its workers' placement.
+//! faults to inject into its counting workers.
 
 use offload_components::app::{App, AppInit, AppInput};
 use offload_components::fault::FaultPlan;
-use offload_components::kinds;
-use offload_components::settings::{Backend, Delay, Overrides};
+use offload_components::settings::{Delay, Overrides};
 use offload_components::stored::Stored;
-use offload_components::worker::OwnedSource;
+use thread_or_process::{Launcher, OwnedSource};
 use offload_components::APP_ID;
 use relm4::{adw, gtk, MessageBroker, RelmApp};
 
@@ -19,6 +18,7 @@ use crate::signals::CaughtSignals;
 static WINDOW: MessageBroker<AppInput> = MessageBroker::new();
 
 pub struct WindowRun {
+    pub launcher: Launcher,
     pub overrides: Overrides,
     pub faults: Vec<FaultPlan>,
     pub start_job: bool,
@@ -36,12 +36,11 @@ pub fn run(run: WindowRun) -> Result<(), String> {
     })?;
     adw::init().map_err(|error| format!("cannot start libadwaita: {error}"))?;
 
-    // The App puts its workers on the backend chosen; the faults go wherever that is.
-    let placement = kinds::placement(Backend::default()).with_faults(run.faults);
     let init = AppInit {
         overrides: run.overrides,
         stored: Stored::open(),
-        placement,
+        launcher: run.launcher,
+        faults: run.faults,
         start_job: run.start_job,
         quit_when_done: run.quit_when_done,
     };

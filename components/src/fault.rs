@@ -1,14 +1,17 @@
-//! Injected faults, to test crash recovery on the real binary.
+//! Injected faults, to test crash recovery on the real binary, through the worker
+//! library's public API as any app would: a counting kind that fails on purpose.
 //!
-//! A hidden `--inject-fault KIND@N` makes a worker fail once it has counted N numbers;
-//! given again, it plans a fault for each next worker (the restarted ones), in order.
-//! Nothing else in Offload makes a worker fail on purpose.
+//! A hidden `--inject-fault KIND@N` makes a counting worker fail once it has counted N
+//! numbers; given again, it plans a fault for each next worker (the restarted ones), in
+//! order. Nothing else in Offload makes a worker fail on purpose.
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use thread_or_process::{Flow, Kind, Pace, Task};
 
+use crate::counter::{Count, CounterTask};
 use crate::settings::Backend;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,7 +24,8 @@ pub enum FaultKind {
     Abort,
     /// The child process dies of a segmentation fault (SIGSEGV).
     Segfault,
-    /// The child process writes bytes that are no frame.
+    /// The worker writes bytes that are no frame on its stdout: in a child, the frame
+    /// protocol's pipe.
     Garbage,
 }
 
@@ -94,9 +98,68 @@ impl FromStr for FaultPlan {
     }
 }
 
-/// Fails right here, as planned. `Garbage` is the caller's to do, since only it holds
-/// the pipe; here it behaves as `Abort` would.
-pub fn strike(kind: FaultKind) -> ! {
+/// The counter, failing as planned once it has counted its planned number.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultyCount {
+    count: Count,
+    strike: Strike,
+}
+
+impl FaultyCount {
+    /// `count`, failing after `plan.after` numbers of its own.
+    pub fn new(count: Count, plan: FaultPlan) -> Self {
+        let strike = plan.for_count_from(count.first_number);
+        Self { count, strike }
+    }
+}
+
+impl Kind for FaultyCount {
+    const NAME: &'static str = "faulty-count";
+    type News = u64;
+
+    fn task(self) -> Box<dyn Task<News = u64>> {
+        Box::new(FaultyCounting {
+            counting: CounterTask::new(self.count),
+            strike: Some(self.strike),
+        })
+    }
+}
+
+struct FaultyCounting {
+    counting: CounterTask,
+    /// None once a fault that lets the worker live on (garbage) has struck.
+    strike: Option<Strike>,
+}
+
+impl Task for FaultyCounting {
+    type News = u64;
+
+    fn pace(&self) -> Pace {
+        self.counting.pace()
+    }
+
+    fn step(&mut self) -> Flow {
+        let flow = self.counting.step();
+        let reached = self.counting.news().unwrap_or(0);
+        if let Some(strike) = self.strike.filter(|strike| reached >= strike.at) {
+            self.strike = None;
+            fail(strike.kind);
+        }
+        flow
+    }
+
+    fn news(&self) -> Option<u64> {
+        self.counting.news()
+    }
+
+    fn reset(&mut self) -> bool {
+        self.counting.reset()
+    }
+}
+
+/// Fails right here, as planned; only `Garbage` returns, and the worker goes on as if
+/// nothing happened: its parent must notice on its own.
+fn fail(kind: FaultKind) {
     match kind {
         FaultKind::Panic => panic!("injected fault: panic"),
         FaultKind::Hang => loop {
@@ -113,7 +176,15 @@ pub fn strike(kind: FaultKind) -> ! {
             }
             std::process::abort()
         }
-        FaultKind::Abort | FaultKind::Garbage => std::process::abort(),
+        FaultKind::Abort => std::process::abort(),
+        FaultKind::Garbage => {
+            // Straight to the file descriptor: in a child, the frames' writer holds its
+            // own buffer, and these bytes must land between two frames.
+            // SAFETY: write() reads exactly `len` bytes of the live array.
+            unsafe {
+                libc::write(libc::STDOUT_FILENO, [0xffu8; 32].as_ptr().cast(), 32);
+            }
+        }
     }
 }
 

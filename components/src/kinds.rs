@@ -1,36 +1,20 @@
-//! Every kind of worker Offload has, and the task each runs on a worker's thread: the
-//! one place where the backend's kinds meet the work's own rooms.
+//! Every kind of work Offload's workers do, registered in one place: the launcher that
+//! starts them on either backend, and serves them when Offload runs as a worker child.
 
-use std::io;
+use thread_or_process::{ChildCommand, Launcher};
 
-use crate::backend::{self, ChildError, Placement, WorkerKind};
-use crate::counter::CounterTask;
+use crate::counter::Count;
+use crate::fault::FaultyCount;
 use crate::job::PrimesPart;
-use crate::settings::Backend;
-use crate::worker::Task;
 
-/// What a worker of `kind` runs.
-pub fn task_for(kind: WorkerKind) -> Box<dyn Task> {
-    match kind {
-        WorkerKind::Counter {
-            delay,
-            first_number,
-            limit,
-        } => Box::new(CounterTask::new(delay, first_number, limit)),
-        WorkerKind::PrimesPart {
-            start,
-            end,
-            niceness,
-        } => Box::new(PrimesPart::new(start..end, niceness)),
-    }
-}
+/// Offload's version of its kinds: bump it whenever a kind's parameters or news change
+/// shape, so that a parent refuses a child built with other kinds.
+pub const KINDS_VERSION: u32 = 1;
 
-/// Where workers of every kind run for the user's choice of backend.
-pub fn placement(backend: Backend) -> Placement {
-    Placement::for_backend(backend, task_for)
-}
-
-/// `offload worker`: serves the parent on stdin and stdout.
-pub fn serve_child() -> Result<(), ChildError> {
-    backend::serve_child(io::stdin(), io::stdout(), task_for)
+/// Starts Offload's workers; a child is `offload worker`, named `offload-worker`.
+pub fn launcher() -> Launcher {
+    Launcher::new(ChildCommand::new("offload", KINDS_VERSION))
+        .kind::<Count>()
+        .kind::<PrimesPart>()
+        .kind::<FaultyCount>()
 }

@@ -7,22 +7,17 @@
 use std::fmt;
 use std::time::Duration;
 
-/// Where the worker's work runs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Backend {
-    /// A Relm4 `Worker` on its own thread inside the app's process.
-    #[default]
-    Thread,
-    /// The same worker in a child process of our own executable, driven over pipes.
-    Process,
+/// Where the worker's work runs (`Backend::ALL` is the order the window offers them).
+pub use thread_or_process::Backend;
+
+/// The backend's name on the command line and in the stored settings.
+pub trait BackendName {
+    /// "thread" or "process".
+    fn noun(self) -> &'static str;
 }
 
-impl Backend {
-    /// Every backend, in the order the window offers them.
-    pub const ALL: [Backend; 2] = [Backend::Thread, Backend::Process];
-
-    /// The word the label uses: "Number in thread: 3".
-    pub fn noun(self) -> &'static str {
+impl BackendName for Backend {
+    fn noun(self) -> &'static str {
         match self {
             Backend::Thread => "thread",
             Backend::Process => "process",

@@ -19,7 +19,8 @@ pub fn job_headless(
 ) -> Result<(Duration, u64), String> {
     let (sender, receiver) = relm4::channel();
     let mut job = JobRun::launch(
-        &kinds::placement(backend),
+        &kinds::launcher(),
+        backend,
         upto,
         workers,
         0,

@@ -4,12 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use offload_components::backend::{WorkerInit, WorkerKind, WorkerRun};
 use offload_components::job::history::Percentiles;
+use offload_components::job::{PrimesPart, Progress};
 use offload_components::kinds;
-use offload_components::settings::{Backend, MAX_UPTO};
-use offload_components::worker::{WorkerInput, WorkerOutput};
+use offload_components::settings::{Backend, BackendName, MAX_UPTO};
 use relm4::gtk::glib;
+use thread_or_process::{Command, Launch, Report, WorkerHandle};
 
 /// How often the worker may report progress: each pause waits for one report after
 /// Start, so the worker is mid-job again when it is paused.
@@ -23,16 +23,16 @@ const PATIENCE: Duration = Duration::from_secs(10);
 pub fn pause_answers(backend: Backend, pauses: usize) -> Result<Percentiles, String> {
     let context = glib::MainContext::default();
     let (sender, reports) = relm4::channel();
-    let kind = WorkerKind::PrimesPart {
+    let kind = PrimesPart {
         start: MAX_UPTO / 2,
         end: MAX_UPTO,
         niceness: 0,
     };
-    let worker = WorkerRun::launch(
-        &kinds::placement(backend),
-        WorkerInit::running(kind, REPORT_INTERVAL),
+    let worker = kinds::launcher().launch(
+        kind,
+        Launch::running(backend, REPORT_INTERVAL),
         &sender,
-        |output| output,
+        |report| report,
     );
     let next_report = || match context.block_on(glib::future_with_timeout(PATIENCE, reports.recv()))
     {
@@ -47,20 +47,20 @@ pub fn pause_answers(backend: Backend, pauses: usize) -> Result<Percentiles, Str
 /// Pauses the running `worker` `pauses` times, each time once it has reported progress
 /// since the last, then stops it; how long each Pause took to be answered.
 fn pause_and_stop(
-    worker: &WorkerRun,
+    worker: &WorkerHandle,
     pauses: usize,
-    next_report: impl Fn() -> Result<WorkerOutput, String>,
+    next_report: impl Fn() -> Result<Report<Progress>, String>,
 ) -> Result<Vec<Duration>, String> {
     let mut answers = Vec::with_capacity(pauses);
     for _ in 0..pauses {
-        while !matches!(next_report()?, WorkerOutput::JobProgress(_)) {}
+        while !matches!(next_report()?, Report::News(_)) {}
         let asked = Instant::now();
-        worker.emit(WorkerInput::Pause);
-        while !matches!(next_report()?, WorkerOutput::Paused { .. }) {}
+        worker.emit(Command::Pause);
+        while !matches!(next_report()?, Report::Paused(_)) {}
         answers.push(asked.elapsed());
-        worker.emit(WorkerInput::Start);
+        worker.emit(Command::Start);
     }
-    worker.emit(WorkerInput::Shutdown);
-    while !matches!(next_report()?, WorkerOutput::Stopped { .. }) {}
+    worker.emit(Command::Shutdown);
+    while !matches!(next_report()?, Report::Stopped(_)) {}
     Ok(answers)
 }

@@ -48,8 +48,8 @@ impl App {
                 .emit(JobPanelInput::SetRequest(job_request(next)));
         }
         if next.backend != before.backend {
-            let placement = self.placement.on(next.backend);
-            self.job_panel.emit(JobPanelInput::SetPlacement(placement));
+            self.job_panel
+                .emit(JobPanelInput::SetBackend(next.backend));
         }
         if next.gui_delay != before.gui_delay && self.refresh.is_some() {
             self.refresh = None;

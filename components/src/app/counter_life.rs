@@ -9,13 +9,16 @@ use std::time::Duration;
 
 use relm4::adw::prelude::*;
 use relm4::{adw, ComponentController, ComponentSender};
+use thread_or_process::{
+    Backoff, Command, CrashReason, Launch, OwnedSource, Report, WorkerHandle,
+};
 
 use super::{App, AppEvent, Event, Phase};
-use crate::backend::{WorkerInit, WorkerKind, WorkerRun};
+use crate::counter::Count;
+use crate::fault::FaultyCount;
 use crate::i18n::{fill, gettext, numbers};
 use crate::job::JobPanelInput;
 use crate::stored::WindowState;
-use crate::worker::{OwnedSource, WorkerInput, WorkerOutput};
 
 /// The longest a counting worker holds back its newest number: a refresh never shows a
 /// number more than 50 ms stale. With a GUI delay shorter than that, the worker reports
@@ -23,24 +26,23 @@ use crate::worker::{OwnedSource, WorkerInput, WorkerOutput};
 const LONGEST_REPORT_INTERVAL: Duration = Duration::from_millis(50);
 /// How long a closing window, or a backend switch, waits for the worker's `Stopped`.
 const SHUTDOWN_FALLBACK: Duration = Duration::from_millis(500);
-/// Restart delays after crashes in a row: 0.1 s, 0.2 s, 0.4 s, ... at most 5 s.
 const FIRST_RESTART_DELAY: Duration = Duration::from_millis(100);
 const LONGEST_RESTART_DELAY: Duration = Duration::from_secs(5);
 
 /// Where the counting worker is in its life.
 pub(super) enum CounterLife {
     /// Counting (or paused).
-    Live(WorkerRun),
+    Live(WorkerHandle),
     /// Asked to stop because its backend or delays changed; its successor, as the
     /// settings now say, starts when it has stopped.
     Replacing {
-        worker: WorkerRun,
+        worker: WorkerHandle,
         _fallback: OwnedSource,
     },
     /// Crashed and retired; a new worker starts when the back-off is over.
     Restarting { _timer: OwnedSource },
     /// Asked to stop for good: the window closes (within its close deadline).
-    Stopping(WorkerRun),
+    Stopping(WorkerHandle),
     /// Gone for good; `joined` says whether its thread ended in time.
     Retired { joined: bool },
 }
@@ -52,7 +54,7 @@ impl App {
         self.phase == Phase::Open && !matches!(self.counter, CounterLife::Replacing { .. })
     }
 
-    fn live_worker(&self) -> Option<&WorkerRun> {
+    fn live_worker(&self) -> Option<&WorkerHandle> {
         match &self.counter {
             CounterLife::Live(worker) => Some(worker),
             _ => None,
@@ -63,29 +65,30 @@ impl App {
         &mut self,
         first_number: u64,
         sender: &ComponentSender<Self>,
-    ) -> WorkerRun {
+    ) -> WorkerHandle {
         self.generation += 1;
         let generation = self.generation;
-        let init = WorkerInit {
-            kind: WorkerKind::Counter {
-                delay: self.settings.worker_delay.duration(),
-                first_number,
-                limit: None,
-            },
+        let count = Count::from(self.settings.worker_delay.duration(), first_number);
+        let launch = Launch {
+            backend: self.settings.backend,
             report_interval: self
                 .settings
                 .gui_delay
                 .duration()
                 .min(LONGEST_REPORT_INTERVAL),
             running: self.label.running(),
-            echo: None,
         };
-        let worker = WorkerRun::launch(
-            &self.placement.on(self.settings.backend),
-            init,
-            sender.command_sender(),
-            move |output| AppEvent(Event::Counter { generation, output }),
-        );
+        let receiver = sender.command_sender();
+        let transform = move |report| AppEvent(Event::Counter { generation, report });
+        let worker = match self.faults.pop_front() {
+            Some(plan) => self.launcher.launch(
+                FaultyCount::new(count, plan),
+                launch,
+                receiver,
+                transform,
+            ),
+            None => self.launcher.launch(count, launch, receiver, transform),
+        };
         self.label.set_backend(self.settings.backend);
         worker
     }
@@ -112,11 +115,11 @@ impl App {
         let command = if running {
             self.label.start();
             self.start_refreshing(sender);
-            WorkerInput::Start
+            Command::Start
         } else {
             self.label.pause();
             self.refresh = None;
-            WorkerInput::Pause
+            Command::Pause
         };
         if let Some(worker) = self.live_worker() {
             worker.emit(command);
@@ -125,7 +128,7 @@ impl App {
 
     pub(super) fn reset(&self) {
         if let Some(worker) = self.live_worker() {
-            worker.emit(WorkerInput::Reset);
+            worker.emit(Command::Reset);
         }
     }
 
@@ -135,7 +138,7 @@ impl App {
     pub(super) fn replace_counter(&mut self, sender: &ComponentSender<Self>) {
         self.counter = match self.take_counter() {
             CounterLife::Live(worker) => {
-                worker.emit(WorkerInput::Shutdown);
+                worker.emit(Command::Shutdown);
                 CounterLife::Replacing {
                     worker,
                     _fallback: stop_fallback(sender),
@@ -179,7 +182,7 @@ impl App {
         }));
         self.counter = match self.take_counter() {
             CounterLife::Live(worker) => {
-                worker.emit(WorkerInput::Shutdown);
+                worker.emit(Command::Shutdown);
                 CounterLife::Stopping(worker)
             }
             // Shutdown was sent already: keep waiting for the same answer.
@@ -209,25 +212,24 @@ impl App {
         relm4::main_application().quit();
     }
 
-    pub(super) fn on_counter(&mut self, output: WorkerOutput, sender: &ComponentSender<Self>) {
-        match output {
-            WorkerOutput::Counted(number) => {
-                self.crashes_in_a_row = 0;
+    pub(super) fn on_counter(&mut self, report: Report<u64>, sender: &ComponentSender<Self>) {
+        match report {
+            Report::Started => {}
+            Report::News(number) => {
+                self.restarts.recovered();
                 self.label.receive(number);
             }
-            WorkerOutput::Cleared => self.label.clear(),
-            WorkerOutput::Paused { last } => self.label.confirm_paused(last),
-            WorkerOutput::Finished { last } => {
+            Report::Cleared => self.label.clear(),
+            Report::Paused(last) => self.label.confirm_paused(last),
+            Report::Finished(last) => {
                 self.label.finished(last);
                 self.refresh = None;
             }
-            WorkerOutput::Stopped { last } => {
+            Report::Stopped(last) => {
                 self.label.receive_last(last);
                 self.on_stopped(last, sender);
             }
-            WorkerOutput::Crashed { reason } => self.on_crash(&reason, sender),
-            // The counting worker runs no job.
-            WorkerOutput::JobProgress(_) | WorkerOutput::JobDone(_) => {}
+            Report::Crashed(reason) => self.on_crash(&reason, sender),
         }
     }
 
@@ -257,16 +259,18 @@ impl App {
         }
     }
 
-    fn on_crash(&mut self, reason: &str, sender: &ComponentSender<Self>) {
+    fn on_crash(&mut self, reason: &CrashReason, sender: &ComponentSender<Self>) {
         self.counter = match self.take_counter() {
             CounterLife::Live(worker) => {
                 // Its thread is on its way out (or has reaped its child already).
                 worker.retire();
-                let delay = restart_delay(self.crashes_in_a_row);
-                self.crashes_in_a_row += 1;
+                let delay = self.restarts.crashed();
                 self.toasts.push(fill(
                     &gettext("Worker {}; restarting in {} s"),
-                    &[&reason, &numbers().decimal(delay.as_secs_f64(), 1)],
+                    &[
+                        &crate::crash::describe(reason),
+                        &numbers().decimal(delay.as_secs_f64(), 1),
+                    ],
                 ));
                 let sender = sender.command_sender().clone();
                 CounterLife::Restarting {
@@ -314,21 +318,8 @@ fn stop_fallback(sender: &ComponentSender<App>) -> OwnedSource {
     })
 }
 
-/// Back-off: each crash in a row doubles the wait before the next restart.
-fn restart_delay(crashes_before: u32) -> Duration {
-    FIRST_RESTART_DELAY
-        .saturating_mul(2u32.saturating_pow(crashes_before))
-        .min(LONGEST_RESTART_DELAY)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn restarts_back_off_doubling_up_to_a_ceiling() {
-        let delays: Vec<u128> = (0..8).map(|n| restart_delay(n).as_millis()).collect();
-        assert_eq!(delays, [100, 200, 400, 800, 1600, 3200, 5000, 5000]);
-        assert_eq!(restart_delay(u32::MAX), LONGEST_RESTART_DELAY);
-    }
+/// The counting worker's restarts after crashes in a row: 0.1 s, 0.2 s, 0.4 s, ... at
+/// most 5 s.
+pub(super) fn restarts() -> Backoff {
+    Backoff::new(FIRST_RESTART_DELAY, LONGEST_RESTART_DELAY)
 }

@@ -3,7 +3,7 @@
 //!
 //! Its `Input` is what the user (or a script) does; what workers, the job panel and
 //! timers report arrives as its private `CommandOutput`, which no outside sender can
-//! reach. It never blocks on a worker: commands go out as `WorkerInput`, reports come
+//! reach. It never blocks on a worker: commands go out as `Command`s, reports come
 //! back tagged with the generation of the worker that sent them.
 
 use relm4::adw::prelude::*;
@@ -13,14 +13,17 @@ use relm4::{
     RelmWidgetExt,
 };
 
-use crate::backend::Placement;
+use std::collections::VecDeque;
+
+use thread_or_process::{Backoff, Launcher, OwnedSource, Report};
+
 use crate::counter::{Activity, LabelState};
+use crate::fault::FaultPlan;
 use crate::i18n::{fill, gettext, numbers};
 use crate::job::{JobOutcome, JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput, JobState};
 use crate::modals::preferences::{Preferences, PreferencesOutput};
 use crate::settings::{Backend, Choice, Overrides, RunSettings};
 use crate::stored::{Remembered, Stored, StoredWatch};
-use crate::worker::{OwnedSource, WorkerOutput};
 
 mod actions;
 mod choices;
@@ -41,9 +44,12 @@ pub struct AppInit {
     pub overrides: Overrides,
     /// Where choices and the window's size are remembered.
     pub stored: Stored,
-    /// Where workers run: the chosen backend picks the side; tests bring their own
-    /// children and faults.
-    pub placement: Placement,
+    /// Starts the workers, on the backend chosen at each launch; tests bring their own
+    /// children.
+    pub launcher: Launcher,
+    /// Counting workers fail as these plan, one plan per worker, in order (the hidden
+    /// `--inject-fault`, for tests of crash recovery).
+    pub faults: Vec<FaultPlan>,
     /// Start the job at once.
     pub start_job: bool,
     /// Close the window (without asking) when that job is done.
@@ -57,7 +63,8 @@ impl AppInit {
         Self {
             overrides: Overrides::all(settings),
             stored: Stored::in_memory(),
-            placement: crate::kinds::placement(settings.backend),
+            launcher: crate::kinds::launcher(),
+            faults: Vec::new(),
             start_job: false,
             quit_when_done: false,
         }
@@ -95,7 +102,7 @@ pub struct AppEvent(Event);
 enum Event {
     Counter {
         generation: u64,
-        output: WorkerOutput,
+        report: Report<u64>,
     },
     /// The GUI timer: the seed's `update_label`.
     Refresh,
@@ -131,13 +138,14 @@ pub struct App {
     remembered: Remembered,
     stored: Stored,
     _stored_watch: Option<StoredWatch>,
-    placement: Placement,
+    launcher: Launcher,
+    faults: VecDeque<FaultPlan>,
     label: LabelState,
     backend_switch: BackendSwitch,
     counter: CounterLife,
     /// Counting workers started so far; tags their reports.
     generation: u64,
-    crashes_in_a_row: u32,
+    restarts: Backoff,
     refresh: Option<OwnedSource>,
     phase: Phase,
     job_panel: Controller<JobPanel>,
@@ -397,7 +405,8 @@ impl Component for App {
         let settings = remembered.run_settings(init.overrides);
         let job_panel = JobPanel::builder()
             .launch(JobPanelInit {
-                placement: init.placement.on(settings.backend),
+                launcher: init.launcher.clone(),
+                backend: settings.backend,
                 request: job_request(settings),
                 start_now: init.start_job,
                 narrow: shell::is_narrow(remembered.window.width)
@@ -430,12 +439,13 @@ impl Component for App {
             remembered,
             stored: init.stored,
             _stored_watch: stored_watch,
-            placement: init.placement,
+            launcher: init.launcher,
+            faults: init.faults.into(),
             label: LabelState::new(settings.backend, Activity::Running),
             backend_switch,
             counter: CounterLife::Retired { joined: true },
             generation: 0,
-            crashes_in_a_row: 0,
+            restarts: counter_life::restarts(),
             refresh: None,
             phase: Phase::Open,
             job_panel,
@@ -485,8 +495,8 @@ impl Component for App {
 
     fn update_cmd(&mut self, event: AppEvent, sender: ComponentSender<Self>, root: &Self::Root) {
         match event.0 {
-            Event::Counter { generation, output } if generation == self.generation => {
-                self.on_counter(output, &sender);
+            Event::Counter { generation, report } if generation == self.generation => {
+                self.on_counter(report, &sender);
             }
             Event::Counter { .. } => {}
             Event::Refresh => self.label.refresh(),

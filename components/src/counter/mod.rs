@@ -7,4 +7,4 @@ mod task;
 
 pub use count::Counter;
 pub use label::{Activity, Freshness, LabelState};
-pub use task::CounterTask;
+pub use task::{Count, CounterTask};

@@ -1,10 +1,41 @@
-//! The counter as a worker's task: one number per step, every `delay` (or as fast as
-//! it can), until an optional limit.
+//! The counter as a kind of work: one number per step, every `delay` (or as fast as it
+//! can), until an optional limit. Its news is the newest number.
 
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
+use thread_or_process::{Flow, Kind, Pace, Task};
+
 use super::Counter;
-use crate::worker::{Pace, Step, Task, WorkerOutput};
+
+/// Count from `first_number` (to continue a count), one number per `delay` (zero: as
+/// fast as it can), finishing after `limit` numbers in all if given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    pub delay: Duration,
+    pub first_number: u64,
+    pub limit: Option<u64>,
+}
+
+impl Count {
+    /// Counting on from `first_number` for as long as the worker lives.
+    pub fn from(delay: Duration, first_number: u64) -> Self {
+        Self {
+            delay,
+            first_number,
+            limit: None,
+        }
+    }
+}
+
+impl Kind for Count {
+    const NAME: &'static str = "count";
+    type News = u64;
+
+    fn task(self) -> Box<dyn Task<News = u64>> {
+        Box::new(CounterTask::new(self))
+    }
+}
 
 pub struct CounterTask {
     counter: Counter,
@@ -14,13 +45,11 @@ pub struct CounterTask {
 }
 
 impl CounterTask {
-    /// Counts from `first_number` (to continue a count), one number per `delay`; zero
-    /// counts as fast as it can.
-    pub fn new(delay: Duration, first_number: u64, limit: Option<u64>) -> Self {
+    pub fn new(count: Count) -> Self {
         Self {
-            counter: Counter::starting_at(first_number),
-            delay,
-            limit,
+            counter: Counter::starting_at(count.first_number),
+            delay: count.delay,
+            limit: count.limit,
         }
     }
 
@@ -31,6 +60,8 @@ impl CounterTask {
 }
 
 impl Task for CounterTask {
+    type News = u64;
+
     fn pace(&self) -> Pace {
         if self.delay.is_zero() {
             Pace::Busy
@@ -39,31 +70,25 @@ impl Task for CounterTask {
         }
     }
 
-    fn step(&mut self) -> Step {
+    fn step(&mut self) -> Flow {
         if self.limit_reached() {
-            return Step {
-                news: WorkerOutput::Finished { last: self.last() },
-                done: true,
-            };
+            return Flow::Done;
         }
-        let number = self.counter.step();
-        Step {
-            news: WorkerOutput::Counted(number),
-            done: self.limit_reached(),
+        self.counter.step();
+        if self.limit_reached() {
+            Flow::Done
+        } else {
+            Flow::More
         }
+    }
+
+    fn news(&self) -> Option<u64> {
+        self.counter.last()
     }
 
     fn reset(&mut self) -> bool {
         self.counter.reset();
         true
-    }
-
-    fn last(&self) -> Option<u64> {
-        self.counter.last()
-    }
-
-    fn ending(&self) -> WorkerOutput {
-        WorkerOutput::Finished { last: self.last() }
     }
 }
 
@@ -71,39 +96,47 @@ impl Task for CounterTask {
 mod tests {
     use super::*;
 
+    fn counting(first_number: u64, limit: Option<u64>) -> CounterTask {
+        CounterTask::new(Count {
+            delay: Duration::ZERO,
+            first_number,
+            limit,
+        })
+    }
+
     #[test]
     fn counts_until_its_limit_then_says_it_is_done() {
-        let mut task = CounterTask::new(Duration::ZERO, 0, Some(3));
-        let steps: Vec<Step> = (0..3).map(|_| task.step()).collect();
-        assert_eq!(steps[0].news, WorkerOutput::Counted(0));
-        assert!(!steps[1].done);
+        let mut task = counting(0, Some(3));
+        let steps: Vec<(Flow, Option<u64>)> = (0..3).map(|_| (task.step(), task.news())).collect();
         assert_eq!(
-            steps[2],
-            Step {
-                news: WorkerOutput::Counted(2),
-                done: true
-            }
+            steps,
+            [
+                (Flow::More, Some(0)),
+                (Flow::More, Some(1)),
+                (Flow::Done, Some(2))
+            ]
         );
-        assert_eq!(task.ending(), WorkerOutput::Finished { last: Some(2) });
     }
 
     #[test]
     fn a_delay_paces_it_and_zero_means_busy() {
         let second = Duration::from_secs(1);
         assert_eq!(
-            CounterTask::new(second, 0, None).pace(),
+            CounterTask::new(Count::from(second, 0)).pace(),
             Pace::Every(second)
         );
-        assert_eq!(CounterTask::new(Duration::ZERO, 0, None).pace(), Pace::Busy);
+        assert_eq!(counting(0, None).pace(), Pace::Busy);
     }
 
     #[test]
     fn continues_a_count_and_starts_over_on_reset() {
-        let mut task = CounterTask::new(Duration::ZERO, 41, None);
-        assert_eq!(task.last(), Some(40));
-        assert_eq!(task.step().news, WorkerOutput::Counted(41));
+        let mut task = counting(41, None);
+        assert_eq!(task.news(), Some(40));
+        task.step();
+        assert_eq!(task.news(), Some(41));
         assert!(task.reset());
-        assert_eq!(task.last(), None);
-        assert_eq!(task.step().news, WorkerOutput::Counted(0));
+        assert_eq!(task.news(), None);
+        task.step();
+        assert_eq!(task.news(), Some(0));
     }
 }

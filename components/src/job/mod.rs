@@ -11,7 +11,7 @@ pub mod sieve;
 mod state;
 
 pub use panel::{JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput};
-pub use part::PrimesPart;
+pub use part::{PrimesPart, Progress};
 pub use run::{default_parts, JobRun, NICENESS_BESIDE_THE_WINDOW};
 pub use state::{JobOutcome, JobState};
 

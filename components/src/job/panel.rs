@@ -12,10 +12,11 @@ use relm4::{gtk, Component, ComponentParts, ComponentSender};
 use super::chart::{self, Scale};
 use super::history::{History, Sample, PROBE_INTERVAL};
 use super::{JobOutcome, JobRequest, JobRun, JobState, NICENESS_BESIDE_THE_WINDOW};
-use crate::backend::Placement;
 use crate::i18n::gettext;
 use crate::settings::MAX_UPTO;
-use crate::worker::{OwnedSource, WorkerOutput};
+use thread_or_process::{Backend, Launcher, OwnedSource, Report};
+
+use super::Progress;
 
 /// While a job runs, the panel is redrawn (bar, labels, chart) once every this many
 /// probe samples, not on every part's report: each frame costs the main loop a
@@ -25,8 +26,10 @@ use crate::worker::{OwnedSource, WorkerOutput};
 const REDRAW_EVERY: usize = 5;
 
 pub struct JobPanelInit {
-    /// Where the job's workers run.
-    pub placement: Placement,
+    /// Starts the job's workers.
+    pub launcher: Launcher,
+    /// Where the next job's workers run.
+    pub backend: Backend,
     /// The job offered, or started at once.
     pub request: JobRequest,
     pub start_now: bool,
@@ -43,7 +46,7 @@ pub enum JobPanelInput {
     /// The job the next start runs (the window's choices changed).
     SetRequest(JobRequest),
     /// Where the next job's workers run.
-    SetPlacement(Placement),
+    SetBackend(Backend),
     /// Pause or resume the running job (with the counter).
     SetRunning(bool),
     /// The window became narrow (a phone), or wide again.
@@ -73,14 +76,15 @@ enum Event {
     Part {
         generation: u64,
         part: usize,
-        output: WorkerOutput,
+        report: Report<Progress>,
     },
     /// The probe's timer fired this late.
     Probe(Duration),
 }
 
 pub struct JobPanel {
-    placement: Placement,
+    launcher: Launcher,
+    backend: Backend,
     request: JobRequest,
     running: bool,
     job: Option<JobRun>,
@@ -255,7 +259,8 @@ impl Component for JobPanel {
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
         let mut model = JobPanel {
-            placement: init.placement,
+            launcher: init.launcher,
+            backend: init.backend,
             request: init.request,
             running: true,
             job: None,
@@ -293,7 +298,7 @@ impl Component for JobPanel {
                 let _ = sender.output(JobPanelOutput::UptoChosen(self.request.upto));
             }
             JobPanelInput::SetRequest(request) => self.request = request,
-            JobPanelInput::SetPlacement(placement) => self.placement = placement,
+            JobPanelInput::SetBackend(backend) => self.backend = backend,
             JobPanelInput::SetNarrow(narrow) => self.narrow = narrow,
             JobPanelInput::SetRunning(running) => {
                 self.running = running;
@@ -315,8 +320,8 @@ impl Component for JobPanel {
             Event::Part {
                 generation,
                 part,
-                output,
-            } if generation == self.generation => self.on_part(part, output, &sender),
+                report,
+            } if generation == self.generation => self.on_part(part, report, &sender),
             Event::Part { .. } => {}
             Event::Probe(lateness) => self.record_probe(lateness),
         }
@@ -364,16 +369,17 @@ impl JobPanel {
         self.generation += 1;
         let generation = self.generation;
         let job = JobRun::launch(
-            &self.placement,
+            &self.launcher,
+            self.backend,
             self.request.upto,
             self.request.workers,
             NICENESS_BESIDE_THE_WINDOW,
             sender.command_sender(),
-            move |part, output| {
+            move |part, report| {
                 JobPanelEvent(Event::Part {
                     generation,
                     part,
-                    output,
+                    report,
                 })
             },
         );
@@ -385,8 +391,8 @@ impl JobPanel {
         let _ = sender.output(JobPanelOutput::Started);
     }
 
-    fn on_part(&mut self, part: usize, output: WorkerOutput, sender: &ComponentSender<Self>) {
-        self.changing_job(sender, |job| job.handle(part, output));
+    fn on_part(&mut self, part: usize, report: Report<Progress>, sender: &ComponentSender<Self>) {
+        self.changing_job(sender, |job| job.handle(part, report));
         self.report_if_shut_down(sender);
     }
 

@@ -1,11 +1,12 @@
-//! A part of the primes job as a worker's task: the sieve, one segment per step, on a
-//! thread as nice as the job was asked to be.
+//! A part of the primes job as a kind of work: the sieve, one segment per step, on a
+//! thread as nice as the job was asked to be. Its news is the part's progress.
 
-use std::ops::Range;
 use std::time::{Duration, Instant};
 
+use serde::{Deserialize, Serialize};
+use thread_or_process::{Flow, Kind, Pace, Task};
+
 use super::sieve::PrimeCount;
-use crate::worker::{Pace, Step, Task, WorkerOutput};
 
 /// How often a job that gives way lets waiting threads run: often enough that the
 /// window answers within a millisecond of idle, seldom enough that the job keeps its
@@ -13,23 +14,48 @@ use crate::worker::{Pace, Step, Task, WorkerOutput};
 /// of its speed).
 const YIELD_EVERY: Duration = Duration::from_micros(500);
 
+/// How far a part of the job has come.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Numbers sieved so far.
+    pub done: u64,
+    /// Numbers in the part.
+    pub total: u64,
+    /// Primes found so far.
+    pub found: u64,
+}
+
+/// Count the primes in `start..end`, on a thread that gives way to other programs as
+/// much as `niceness` says (Linux nice, 0 to 19).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PrimesPart {
+    pub start: u64,
+    pub end: u64,
+    pub niceness: u8,
+}
+
+impl Kind for PrimesPart {
+    const NAME: &'static str = "primes-part";
+    type News = Progress;
+
+    fn task(self) -> Box<dyn Task<News = Progress>> {
+        Box::new(Sieving {
+            count: PrimeCount::new(self.start..self.end),
+            niceness: self.niceness,
+            last_yield: Instant::now(),
+        })
+    }
+}
+
+struct Sieving {
     count: PrimeCount,
     niceness: u8,
     last_yield: Instant,
 }
 
-impl PrimesPart {
-    pub fn new(range: Range<u64>, niceness: u8) -> Self {
-        Self {
-            count: PrimeCount::new(range),
-            niceness,
-            last_yield: Instant::now(),
-        }
-    }
-}
+impl Task for Sieving {
+    type News = Progress;
 
-impl Task for PrimesPart {
     fn pace(&self) -> Pace {
         Pace::Busy
     }
@@ -38,7 +64,7 @@ impl Task for PrimesPart {
         set_this_threads_niceness(self.niceness);
     }
 
-    fn step(&mut self) -> Step {
+    fn step(&mut self) -> Flow {
         let more = if self.niceness > 0 {
             // A thread that gives way also steps aside every half millisecond: a thread
             // that woke meanwhile (the window's) runs then, instead of at the scheduler's
@@ -53,14 +79,15 @@ impl Task for PrimesPart {
         } else {
             self.count.step()
         };
-        Step {
-            news: WorkerOutput::JobProgress(self.count.progress()),
-            done: !more,
+        if more {
+            Flow::More
+        } else {
+            Flow::Done
         }
     }
 
-    fn ending(&self) -> WorkerOutput {
-        WorkerOutput::JobDone(self.count.progress())
+    fn news(&self) -> Option<Progress> {
+        Some(self.count.progress())
     }
 }
 
@@ -81,11 +108,14 @@ mod tests {
 
     #[test]
     fn steps_until_the_part_is_sieved_and_ends_with_its_count() {
-        let mut part = PrimesPart::new(0..1_000_000, 0);
-        while !part.step().done {}
-        let WorkerOutput::JobDone(progress) = part.ending() else {
-            panic!("a part ends with JobDone");
+        let part = PrimesPart {
+            start: 0,
+            end: 1_000_000,
+            niceness: 0,
         };
+        let mut sieving = part.task();
+        while sieving.step() == Flow::More {}
+        let progress = sieving.news().expect("a part always has progress");
         assert_eq!((progress.done, progress.found), (1_000_000, 78_498));
     }
 }

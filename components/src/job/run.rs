@@ -6,10 +6,11 @@
 
 use std::time::{Duration, Instant};
 
+use thread_or_process::{Backend, Command, Launch, Launcher, Report, WorkerHandle};
+
 use super::sieve;
 use super::state::JobState;
-use crate::backend::{Placement, WorkerInit, WorkerKind, WorkerRun};
-use crate::worker::{WorkerInput, WorkerOutput};
+use super::{PrimesPart, Progress};
 
 /// Progress reports per part and second, at most: enough for a smooth bar.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
@@ -26,22 +27,23 @@ pub fn default_parts() -> usize {
 }
 
 pub struct JobRun {
-    workers: Vec<Option<WorkerRun>>,
+    workers: Vec<Option<WorkerHandle>>,
     state: JobState,
     started: Instant,
 }
 
 impl JobRun {
-    /// Starts counting the primes below `upto` on `parts` workers placed as `placement`
-    /// says, their threads at `niceness`; their reports reach `receiver` as
-    /// `transform(part, output)`.
+    /// Starts counting the primes below `upto` on `parts` workers on `backend`, their
+    /// threads at `niceness`; their reports reach `receiver` as `transform(part, report)`.
+    #[allow(clippy::too_many_arguments)]
     pub fn launch<X: 'static>(
-        placement: &Placement,
+        launcher: &Launcher,
+        backend: Backend,
         upto: u64,
         parts: usize,
         niceness: u8,
         receiver: &relm4::Sender<X>,
-        transform: impl Fn(usize, WorkerOutput) -> X + Clone + 'static,
+        transform: impl Fn(usize, Report<Progress>) -> X + Clone + 'static,
     ) -> Self {
         let ranges = sieve::split(0..upto, parts);
         let state = JobState::new(upto, ranges.iter().map(|range| range.end - range.start));
@@ -49,17 +51,17 @@ impl JobRun {
             .into_iter()
             .enumerate()
             .map(|(part, range)| {
-                let kind = WorkerKind::PrimesPart {
+                let kind = PrimesPart {
                     start: range.start,
                     end: range.end,
                     niceness,
                 };
                 let transform = transform.clone();
-                Some(WorkerRun::launch(
-                    placement,
-                    WorkerInit::running(kind, PROGRESS_INTERVAL),
+                Some(launcher.launch(
+                    kind,
+                    Launch::running(backend, PROGRESS_INTERVAL),
                     receiver,
-                    move |output| transform(part, output),
+                    move |report| transform(part, report),
                 ))
             })
             .collect();
@@ -75,38 +77,35 @@ impl JobRun {
     }
 
     /// Takes in a report from the worker of `part`.
-    pub fn handle(&mut self, part: usize, output: WorkerOutput) {
+    pub fn handle(&mut self, part: usize, report: Report<Progress>) {
         let elapsed = self.started.elapsed();
-        match output {
-            WorkerOutput::JobProgress(progress) => self.state.update(part, progress, elapsed),
-            WorkerOutput::JobDone(progress) => {
-                self.state.update(part, progress, elapsed);
+        match report {
+            Report::News(progress) => self.state.update(part, progress, elapsed),
+            Report::Finished(progress) => {
+                if let Some(progress) = progress {
+                    self.state.update(part, progress, elapsed);
+                }
                 self.stop_part(part);
             }
-            WorkerOutput::Stopped { .. } => self.retire_part(part),
-            WorkerOutput::Crashed { reason } => {
+            Report::Stopped(_) => self.retire_part(part),
+            Report::Crashed(reason) => {
                 self.retire_part(part);
-                self.state.fail(&reason);
+                self.state.fail(reason);
                 self.stop_all();
             }
-            WorkerOutput::Counted(_)
-            | WorkerOutput::Cleared
-            | WorkerOutput::Paused { .. }
-            | WorkerOutput::Finished { .. } => {}
+            Report::Started | Report::Paused(_) | Report::Cleared => {}
         }
     }
 
     /// Pause or resume every part.
     pub fn set_running(&self, running: bool) {
-        let input = || {
-            if running {
-                WorkerInput::Start
-            } else {
-                WorkerInput::Pause
-            }
+        let command = if running {
+            Command::Start
+        } else {
+            Command::Pause
         };
         for worker in self.workers.iter().flatten() {
-            worker.emit(input());
+            worker.emit(command);
         }
     }
 
@@ -129,7 +128,7 @@ impl JobRun {
 
     fn stop_part(&self, part: usize) {
         if let Some(Some(worker)) = self.workers.get(part) {
-            worker.emit(WorkerInput::Shutdown);
+            worker.emit(Command::Shutdown);
         }
     }
 

@@ -3,15 +3,17 @@
 
 use std::time::Duration;
 
+use thread_or_process::CrashReason;
+
+use super::Progress;
 use crate::i18n::{fill, gettext, ngettext, numbers};
-use crate::worker::Progress;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum JobOutcome {
     Running,
     Done { primes: u64, elapsed: Duration },
     Cancelled,
-    Failed(String),
+    Failed(CrashReason),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -61,9 +63,9 @@ impl JobState {
         }
     }
 
-    pub fn fail(&mut self, reason: &str) {
+    pub fn fail(&mut self, reason: CrashReason) {
         if self.outcome == JobOutcome::Running {
-            self.outcome = JobOutcome::Failed(reason.to_owned());
+            self.outcome = JobOutcome::Failed(reason);
         }
     }
 
@@ -152,7 +154,9 @@ impl JobState {
                 )
             }
             JobOutcome::Cancelled => gettext("Cancelled"),
-            JobOutcome::Failed(reason) => fill(&gettext("Failed: worker {}"), &[reason]),
+            JobOutcome::Failed(reason) => {
+                fill(&gettext("Failed: worker {}"), &[&crate::crash::describe(reason)])
+            }
         }
     }
 }
@@ -241,7 +245,7 @@ mod tests {
     fn cancel_and_failure_are_final() {
         let mut job = JobState::new(10, [10]);
         job.cancel();
-        job.fail("process was killed by SIGKILL");
+        job.fail(CrashReason::KilledBySignal(9));
         assert_eq!(job.outcome(), &JobOutcome::Cancelled);
     }
 

@@ -7,7 +7,7 @@ use relm4::adw::prelude::*;
 use relm4::{adw, gtk};
 
 use crate::i18n::gettext;
-use crate::settings::Backend;
+use crate::settings::{Backend, BackendName};
 use crate::APP_ID;
 
 /// Read from the metainfo by the build script.

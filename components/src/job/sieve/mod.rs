@@ -15,7 +15,7 @@ mod wheel;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
-use crate::worker::Progress;
+use super::Progress;
 use wheel::{bit_of, CyclePrime, WalkPrime, RESIDUES};
 
 /// Bytes per segment: 31 million numbers. The medium primes are visited once per

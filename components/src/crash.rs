@@ -1,0 +1,61 @@
+//! What a worker's crash is called, in the user's language: the library reports why as
+//! data, and these words complete "Worker …" in the window and the headless output.
+
+use thread_or_process::{signal_name, CrashReason};
+
+use crate::i18n::{fill, gettext};
+
+/// Completes "Worker …", e.g. "process was killed by SIGSEGV".
+pub fn describe(reason: &CrashReason) -> String {
+    match reason {
+        CrashReason::Panicked => gettext("panicked"),
+        CrashReason::KilledBySignal(signal) => fill(
+            &gettext("process was killed by {}"),
+            &[&signal_name(*signal)],
+        ),
+        CrashReason::ExitedWithStatus(status) => {
+            fill(&gettext("process exited with status {}"), &[status])
+        }
+        CrashReason::BrokeProtocol => gettext("process broke the protocol"),
+        CrashReason::DidNotAnswer => gettext("process did not answer"),
+        CrashReason::Incompatible {
+            protocol,
+            app_version,
+        } => fill(
+            &gettext("process was refused: it speaks protocol {} of version {}"),
+            &[protocol, app_version],
+        ),
+        CrashReason::CouldNotStart { errno } => {
+            let error = errno.map_or_else(
+                || gettext("no reason given"),
+                |errno| std::io::Error::from_raw_os_error(errno).to_string(),
+            );
+            fill(&gettext("process could not start ({})"), &[&error])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signal_is_named_as_users_know_it() {
+        assert_eq!(
+            describe(&CrashReason::KilledBySignal(libc::SIGSEGV)),
+            "process was killed by SIGSEGV"
+        );
+        assert_eq!(
+            describe(&CrashReason::ExitedWithStatus(3)),
+            "process exited with status 3"
+        );
+    }
+
+    #[test]
+    fn a_missing_program_says_what_the_system_said() {
+        let words = describe(&CrashReason::CouldNotStart {
+            errno: Some(libc::ENOENT),
+        });
+        assert!(words.starts_with("process could not start (No such file"), "{words}");
+    }
+}
