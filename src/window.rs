@@ -7,9 +7,9 @@ use offload_components::app::{App, AppInit, AppInput};
 use offload_components::fault::FaultPlan;
 use offload_components::settings::{Delay, Overrides};
 use offload_components::stored::Stored;
-use thread_or_process::{Launcher, OwnedSource};
 use offload_components::APP_ID;
 use relm4::{adw, gtk, MessageBroker, RelmApp};
+use thread_or_process::{Launcher, OwnedSource};
 
 use crate::signals::CaughtSignals;
 

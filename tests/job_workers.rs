@@ -6,50 +6,46 @@ mod harness;
 
 use std::time::Duration;
 
-use harness::{in_a_child, thread, Harness};
-use offload_components::backend::Placement;
-use offload_components::worker::{Progress, WorkerOutput};
-
-fn placements() -> [Placement; 2] {
-    [thread(), in_a_child()]
-}
+use harness::{launcher, Harness};
+use offload_components::job::Progress;
+use offload_components::settings::Backend;
+use thread_or_process::Report;
 
 #[test]
 fn a_job_reports_growing_progress_and_the_right_count_on_both_backends() {
-    for placement in placements() {
-        let mut harness = Harness::job(placement.clone(), 0, 30_000_000);
-        let reports = harness.until(|output| matches!(output, WorkerOutput::JobDone(_)));
+    for backend in Backend::ALL {
+        let mut harness = Harness::job(backend, 0, 30_000_000);
+        let reports = harness.until(|report| matches!(report, Report::Finished(_)));
         let progress: Vec<Progress> = reports
             .iter()
-            .filter_map(|output| match output {
-                WorkerOutput::JobProgress(progress) | WorkerOutput::JobDone(progress) => {
-                    Some(*progress)
-                }
+            .filter_map(|report| match report {
+                Report::News(progress) | Report::Finished(Some(progress)) => Some(*progress),
                 _ => None,
             })
             .collect();
         assert!(
             progress.windows(2).all(|pair| pair[0].done <= pair[1].done),
-            "{placement:?}: progress went back: {progress:?}"
+            "{backend:?}: progress went back: {progress:?}"
         );
         let last = progress.last().expect("a final report");
         assert_eq!(
             (last.done, last.total),
             (30_000_000, 30_000_000),
-            "{placement:?}"
+            "{backend:?}"
         );
-        assert_eq!(last.found, 1_857_859, "{placement:?}");
+        assert_eq!(last.found, 1_857_859, "{backend:?}");
         harness.shutdown();
     }
 }
 
 #[test]
 fn shutdown_in_the_middle_of_a_huge_job_is_answered_at_once_on_both_backends() {
-    for placement in placements() {
+    for backend in Backend::ALL {
         // Hours of work: an answer within the harness's patience means the job was cut.
-        let mut harness = Harness::job(placement.clone(), 0, 1_000_000_000_000);
-        harness.until(|output| matches!(output, WorkerOutput::JobProgress(_)));
-        assert_eq!(harness.shutdown(), None, "{placement:?}");
+        let mut harness = Harness::job(backend, 0, 1_000_000_000_000);
+        harness.until(|report| matches!(report, Report::News(_)));
+        let stopped_at = harness.shutdown().expect("a part always has progress");
+        assert!(stopped_at.done < stopped_at.total, "{backend:?}");
     }
 }
 
@@ -60,9 +56,15 @@ fn count_on_workers(upto: u64, workers: usize, patience: Duration) -> Option<u64
     use offload_components::job::{JobOutcome, JobRun};
     let context = relm4::gtk::glib::MainContext::default();
     let (sender, receiver) = relm4::channel();
-    let mut job = JobRun::launch(&thread(), upto, workers, 0, &sender, |part, output| {
-        (part, output)
-    });
+    let mut job = JobRun::launch(
+        &launcher(),
+        Backend::Thread,
+        upto,
+        workers,
+        0,
+        &sender,
+        |part, report| (part, report),
+    );
     let ended = context.block_on(async {
         let deadline = relm4::gtk::glib::timeout_future(patience);
         let reports = async {

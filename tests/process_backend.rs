@@ -14,12 +14,14 @@ use std::process::{Command, Stdio};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use harness::{children_from, in_a_child, thread, Harness, PATIENCE};
-use offload_components::backend::frame::{self, ChildPlan, FromChild, ToChild, PROTOCOL_VERSION};
-use offload_components::backend::WorkerKind;
+use harness::{launcher, Harness, PATIENCE};
+use offload_components::counter::Count;
 use offload_components::fault::{FaultKind, FaultPlan};
-use offload_components::worker::{WorkerInput, WorkerOutput};
+use offload_components::kinds::KINDS_VERSION;
+use offload_components::settings::Backend;
 use process_list::alive;
+use thread_or_process::frame::{self, ChildPlan, Envelope, FromChild, ToChild, PROTOCOL_VERSION};
+use thread_or_process::{Command as WorkerCommand, CrashReason, Report};
 
 static PROCESS_TABLE: Mutex<()> = Mutex::new(());
 
@@ -40,17 +42,23 @@ fn worker_children() -> Vec<u32> {
         .collect()
 }
 
-fn counted(output: &WorkerOutput) -> Option<u64> {
-    match output {
-        WorkerOutput::Counted(number) => Some(*number),
+/// What this Offload's children say in their Hello.
+const OWN_ENVELOPE: Envelope = Envelope {
+    protocol: PROTOCOL_VERSION,
+    app_version: KINDS_VERSION,
+};
+
+fn counted(report: &Report<u64>) -> Option<u64> {
+    match report {
+        Report::News(number) => Some(*number),
         _ => None,
     }
 }
 
-fn crash_reason(harness: &Harness) -> String {
-    let reports = harness.until(|output| matches!(output, WorkerOutput::Crashed { .. }));
+fn crash_reason(harness: &mut Harness<u64>) -> CrashReason {
+    let reports = harness.until(|report| matches!(report, Report::Crashed(_)));
     match reports.last() {
-        Some(WorkerOutput::Crashed { reason }) => reason.clone(),
+        Some(Report::Crashed(reason)) => reason.clone(),
         _ => unreachable!("until() ends on Crashed"),
     }
 }
@@ -60,7 +68,7 @@ const FAST: Duration = Duration::from_millis(5);
 #[test]
 fn counts_in_a_child_process_and_reaps_it_before_answering_stopped() {
     let _table = process_table();
-    let mut harness = Harness::counting(in_a_child(), FAST, None);
+    let mut harness = Harness::counting(Backend::Process, FAST, None);
     let numbers: Vec<u64> = (0..4)
         .map(|_| counted(&harness.next()).expect("a number"))
         .collect();
@@ -81,25 +89,23 @@ fn counts_in_a_child_process_and_reaps_it_before_answering_stopped() {
 #[test]
 fn stopped_carries_the_last_number_produced_on_both_backends() {
     let _table = process_table();
-    for placement in [thread(), in_a_child()] {
+    for backend in Backend::ALL {
         // No coalescing here: every number produced is reported.
-        let mut harness = Harness::counting(placement.clone(), Duration::from_millis(1), None);
+        let mut harness = Harness::counting(backend, Duration::from_millis(1), None);
         let mut reports =
-            harness.until(|output| counted(output).is_some_and(|number| number >= 200));
-        harness.emit(WorkerInput::Shutdown);
-        reports.extend(harness.until(|output| matches!(output, WorkerOutput::Stopped { .. })));
+            harness.until(|report| counted(report).is_some_and(|number| number >= 200));
+        harness.emit(WorkerCommand::Shutdown);
+        reports.extend(harness.until(|report| matches!(report, Report::Stopped(_))));
         let numbers: Vec<u64> = reports.iter().filter_map(counted).collect();
         let produced: Vec<u64> = (0..numbers.len() as u64).collect();
         assert_eq!(
             numbers, produced,
-            "{placement:?}: every number, once, in order"
+            "{backend:?}: every number, once, in order"
         );
         assert_eq!(
             reports.last(),
-            Some(&WorkerOutput::Stopped {
-                last: numbers.last().copied()
-            }),
-            "{placement:?}"
+            Some(&Report::Stopped(numbers.last().copied())),
+            "{backend:?}"
         );
         harness.join();
     }
@@ -108,7 +114,7 @@ fn stopped_carries_the_last_number_produced_on_both_backends() {
 #[test]
 fn shutdown_during_a_long_delay_stops_the_child_at_once() {
     let _table = process_table();
-    let mut harness = Harness::counting(in_a_child(), Duration::from_secs(3600), None);
+    let mut harness = Harness::counting(Backend::Process, Duration::from_secs(3600), None);
     let children = wait_for_children(1);
     // PATIENCE is a tiny fraction of the delay: an answer means the delay was cut short.
     assert_eq!(harness.shutdown(), None);
@@ -118,11 +124,11 @@ fn shutdown_during_a_long_delay_stops_the_child_at_once() {
 #[test]
 fn pause_start_and_reset_are_relayed_to_the_child() {
     let _table = process_table();
-    let mut harness = Harness::counting(in_a_child(), FAST, None);
-    harness.until(|output| counted(output) == Some(2));
-    harness.emit(WorkerInput::Pause);
-    let reports = harness.until(|output| matches!(output, WorkerOutput::Paused { .. }));
-    let Some(WorkerOutput::Paused { last: Some(last) }) = reports.last().cloned() else {
+    let mut harness = Harness::counting(Backend::Process, FAST, None);
+    harness.until(|report| counted(report) == Some(2));
+    harness.emit(WorkerCommand::Pause);
+    let reports = harness.until(|report| matches!(report, Report::Paused(_)));
+    let Some(Report::Paused(Some(last))) = reports.last().cloned() else {
         panic!("expected Paused with a number: {reports:?}");
     };
     assert_eq!(
@@ -130,22 +136,21 @@ fn pause_start_and_reset_are_relayed_to_the_child() {
         None,
         "counted while paused"
     );
-    harness.emit(WorkerInput::Start);
+    harness.emit(WorkerCommand::Start);
     assert_eq!(counted(&harness.next()), Some(last + 1));
 
-    harness.emit(WorkerInput::Reset);
-    harness.until(|output| *output == WorkerOutput::Cleared);
+    harness.emit(WorkerCommand::Reset);
+    harness.until(|report| *report == Report::Cleared);
     assert_eq!(counted(&harness.next()), Some(0));
     harness.shutdown();
 }
 
-fn survives(kind: FaultKind, expected_reason: &str) {
+fn survives(kind: FaultKind, expected_reason: CrashReason) {
     let _table = process_table();
     let plan = FaultPlan { kind, after: 3 };
-    let mut harness = Harness::counting(in_a_child(), FAST, Some(plan));
+    let mut harness = Harness::counting(Backend::Process, FAST, Some(plan));
     let children = wait_for_children(1);
-    let reason = crash_reason(&harness);
-    assert!(reason.contains(expected_reason), "{kind}: {reason}");
+    assert_eq!(crash_reason(&mut harness), expected_reason, "{kind}");
     assert!(
         !alive(children[0]),
         "{kind}: Crashed came before the child was reaped"
@@ -155,37 +160,42 @@ fn survives(kind: FaultKind, expected_reason: &str) {
 
 #[test]
 fn a_child_that_panics_is_reported_and_reaped() {
-    survives(FaultKind::Panic, "exited with status 101");
+    survives(FaultKind::Panic, CrashReason::Panicked);
 }
 
 #[test]
 fn a_child_that_aborts_is_reported_and_reaped() {
-    survives(FaultKind::Abort, "killed by SIGABRT");
+    survives(FaultKind::Abort, CrashReason::KilledBySignal(libc::SIGABRT));
 }
 
 #[test]
 fn a_child_that_segfaults_is_reported_and_reaped() {
-    survives(FaultKind::Segfault, "killed by SIGSEGV");
+    survives(
+        FaultKind::Segfault,
+        CrashReason::KilledBySignal(libc::SIGSEGV),
+    );
 }
 
 #[test]
 fn a_child_that_writes_garbage_is_killed_reported_and_reaped() {
-    survives(FaultKind::Garbage, "sent garbage");
+    survives(FaultKind::Garbage, CrashReason::BrokeProtocol);
 }
 
 #[test]
 fn a_child_killed_from_outside_is_reported_and_reaped() {
     let _table = process_table();
-    let harness = Harness::counting(in_a_child(), FAST, None);
-    harness.until(|output| counted(output) == Some(1));
+    let mut harness = Harness::counting(Backend::Process, FAST, None);
+    harness.until(|report| counted(report) == Some(1));
     let children = worker_children();
     let status = Command::new("kill")
         .args(["-KILL", &children[0].to_string()])
         .status()
         .expect("kill runs");
     assert!(status.success());
-    let reason = crash_reason(&harness);
-    assert!(reason.contains("killed by SIGKILL"), "{reason}");
+    assert_eq!(
+        crash_reason(&mut harness),
+        CrashReason::KilledBySignal(libc::SIGKILL)
+    );
     assert!(!alive(children[0]));
 }
 
@@ -196,8 +206,8 @@ fn a_hung_child_is_killed_when_asked_to_stop() {
         kind: FaultKind::Hang,
         after: 3,
     };
-    let mut harness = Harness::counting(in_a_child(), FAST, Some(plan));
-    harness.until(|output| counted(output) == Some(1));
+    let mut harness = Harness::counting(Backend::Process, FAST, Some(plan));
+    harness.until(|report| counted(report) == Some(1));
     let children = worker_children();
     assert_eq!(
         harness.next_within(Duration::from_millis(200)),
@@ -214,25 +224,26 @@ fn a_thread_worker_that_panics_is_reported_and_its_thread_ends() {
         kind: FaultKind::Panic,
         after: 3,
     };
-    let mut harness = Harness::counting(thread(), FAST, Some(plan));
-    assert_eq!(crash_reason(&harness), "thread panicked");
+    let mut harness = Harness::counting(Backend::Thread, FAST, Some(plan));
+    assert_eq!(crash_reason(&mut harness), CrashReason::Panicked);
     harness.join();
 }
 
 /// A stand-in worker child, written for the test and removed after it: it greets with
-/// the next protocol version, then waits for its stdin to close as a real child would.
-struct NextProtocolChild(PathBuf);
+/// `envelope`, then waits for its stdin to close as a real child would.
+struct StandInChild(PathBuf);
 
-impl NextProtocolChild {
-    fn write() -> Self {
-        let hello = frame::encode(&FromChild::Hello {
-            protocol: PROTOCOL_VERSION + 1,
-        })
-        .expect("encodes");
+impl StandInChild {
+    fn greeting(envelope: Envelope) -> Self {
+        let hello = frame::encode(&FromChild::<u64>::Hello(envelope)).expect("encodes");
         let octal: String = hello.iter().map(|byte| format!("\\{byte:03o}")).collect();
         let script = format!("#!/bin/sh\nprintf '{octal}'\nexec /bin/cat >/dev/null\n");
-        let path = Path::new(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("next_protocol_child_{}.sh", std::process::id()));
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+            "stand_in_child_{}_{}_{}.sh",
+            std::process::id(),
+            envelope.protocol,
+            envelope.app_version
+        ));
         std::fs::write(&path, script).expect("the target folder is writable");
         std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755))
             .expect("the script can be made executable");
@@ -240,32 +251,57 @@ impl NextProtocolChild {
     }
 }
 
-impl Drop for NextProtocolChild {
+impl Drop for StandInChild {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.0);
     }
 }
 
+/// A worker counting in a child started from `program`.
+fn counting_in_children_of(program: PathBuf) -> Harness<u64> {
+    Harness::counting_from(
+        &launcher().children_from(program),
+        Backend::Process,
+        FAST,
+        None,
+    )
+}
+
 #[test]
-fn a_child_speaking_another_protocol_is_refused() {
-    let child = NextProtocolChild::write();
-    let mut harness = Harness::counting(children_from(child.0.clone()), FAST, None);
-    let reason = crash_reason(&harness);
-    assert_eq!(
-        reason,
-        format!(
-            "process speaks protocol {}, not {PROTOCOL_VERSION}",
-            PROTOCOL_VERSION + 1
-        )
-    );
-    harness.join();
+fn a_child_speaking_another_protocol_or_app_version_is_refused() {
+    let others = [
+        Envelope {
+            protocol: PROTOCOL_VERSION + 1,
+            ..OWN_ENVELOPE
+        },
+        Envelope {
+            app_version: KINDS_VERSION + 1,
+            ..OWN_ENVELOPE
+        },
+    ];
+    for other in others {
+        let child = StandInChild::greeting(other);
+        let mut harness = counting_in_children_of(child.0.clone());
+        assert_eq!(
+            crash_reason(&mut harness),
+            CrashReason::Incompatible {
+                protocol: other.protocol,
+                app_version: other.app_version
+            }
+        );
+        harness.join();
+    }
 }
 
 #[test]
 fn a_missing_program_is_reported_not_a_panic() {
-    let program = PathBuf::from("/nonexistent/offload");
-    let mut harness = Harness::counting(children_from(program), FAST, None);
-    assert!(crash_reason(&harness).starts_with("process could not start"));
+    let mut harness = counting_in_children_of(PathBuf::from("/nonexistent/offload"));
+    assert_eq!(
+        crash_reason(&mut harness),
+        CrashReason::CouldNotStart {
+            errno: Some(libc::ENOENT)
+        }
+    );
     harness.join();
 }
 
@@ -292,26 +328,13 @@ fn greeted_child(delay: Duration, first_number: u64) -> GreetedChild {
     let mut process = spawn_child();
     let mut commands = process.stdin.take().expect("piped");
     let mut reports = process.stdout.take().expect("piped");
-    let hello = ToChild::Hello {
-        protocol: PROTOCOL_VERSION,
-    };
-    frame::write_frame(&mut commands, &hello).expect("writes");
-    let plan = ChildPlan {
-        kind: WorkerKind::Counter {
-            delay,
-            first_number,
-            limit: None,
-        },
-        report_interval: Duration::ZERO,
-        running: true,
-        fault: None,
-    };
+    frame::write_frame(&mut commands, &ToChild::Hello(OWN_ENVELOPE)).expect("writes");
+    let plan = ChildPlan::new(&Count::from(delay, first_number), Duration::ZERO, true);
     frame::write_frame(&mut commands, &ToChild::Begin(plan)).expect("writes");
-    let answer: FromChild = frame::read_frame(&mut reports).expect("reads");
-    let expected = FromChild::Hello {
-        protocol: PROTOCOL_VERSION,
-    };
-    assert_eq!(answer, expected);
+    let answer: FromChild<u64> = frame::read_frame(&mut reports).expect("reads");
+    assert_eq!(answer, FromChild::Hello(OWN_ENVELOPE));
+    let started: FromChild<u64> = frame::read_frame(&mut reports).expect("reads");
+    assert_eq!(started, FromChild::Report(Report::Started));
     GreetedChild {
         process,
         commands,
@@ -326,14 +349,14 @@ fn the_child_stops_and_exits_when_its_stdin_closes() {
         commands,
         mut reports,
     } = greeted_child(Duration::from_millis(1), 7);
-    let first: FromChild = frame::read_frame(&mut reports).expect("reads");
-    assert_eq!(first, FromChild::Report(WorkerOutput::Counted(7)));
+    let first: FromChild<u64> = frame::read_frame(&mut reports).expect("reads");
+    assert_eq!(first, FromChild::Report(Report::News(7)));
 
     drop(commands);
     let mut last = None;
     loop {
-        match frame::read_frame::<FromChild>(&mut reports) {
-            Ok(FromChild::Report(WorkerOutput::Stopped { last: stopped })) => last = stopped,
+        match frame::read_frame::<FromChild<u64>>(&mut reports) {
+            Ok(FromChild::Report(Report::Stopped(stopped))) => last = stopped,
             Ok(_) => {}
             Err(_) => break,
         }
@@ -346,13 +369,10 @@ fn the_child_stops_and_exits_when_its_stdin_closes() {
 #[test]
 fn the_child_answers_a_shutdown_frame_with_stopped_and_exits() {
     let mut child = greeted_child(Duration::from_secs(3600), 0);
-    let shutdown = ToChild::Command(WorkerInput::Shutdown);
+    let shutdown = ToChild::Command(WorkerCommand::Shutdown);
     frame::write_frame(&mut child.commands, &shutdown).expect("writes");
-    let stopped: FromChild = frame::read_frame(&mut child.reports).expect("reads");
-    assert_eq!(
-        stopped,
-        FromChild::Report(WorkerOutput::Stopped { last: None })
-    );
+    let stopped: FromChild<u64> = frame::read_frame(&mut child.reports).expect("reads");
+    assert_eq!(stopped, FromChild::Report(Report::Stopped(None)));
     assert!(child.process.wait().expect("the child exits").success());
 }
 
@@ -360,19 +380,35 @@ fn the_child_answers_a_shutdown_frame_with_stopped_and_exits() {
 fn the_child_refuses_a_parent_speaking_another_protocol() {
     let mut child = spawn_child();
     let mut commands = child.stdin.take().expect("piped");
-    frame::write_frame(&mut commands, &ToChild::Hello { protocol: 999 }).expect("writes");
+    let parent = Envelope {
+        protocol: 999,
+        ..OWN_ENVELOPE
+    };
+    frame::write_frame(&mut commands, &ToChild::Hello(parent)).expect("writes");
     let output = child.wait_with_output().expect("the child exits");
     assert!(!output.status.success());
-    let answer: FromChild = frame::read_frame(&mut output.stdout.as_slice()).expect("a Hello");
-    assert_eq!(
-        answer,
-        FromChild::Hello {
-            protocol: PROTOCOL_VERSION
-        }
-    );
+    let answer: FromChild<u64> = frame::read_frame(&mut output.stdout.as_slice()).expect("a Hello");
+    assert_eq!(answer, FromChild::Hello(OWN_ENVELOPE));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("protocol 999"), "{stderr}");
+}
+
+#[test]
+fn the_child_refuses_a_kind_it_does_not_know() {
+    let mut child = spawn_child();
+    let mut commands = child.stdin.take().expect("piped");
+    frame::write_frame(&mut commands, &ToChild::Hello(OWN_ENVELOPE)).expect("writes");
+    let plan = ChildPlan {
+        kind: "juggling".into(),
+        ..ChildPlan::new(&Count::from(FAST, 0), Duration::ZERO, true)
+    };
+    frame::write_frame(&mut commands, &ToChild::Begin(plan)).expect("writes");
+    let output = child.wait_with_output().expect("the child exits");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("'juggling'"), "{stderr}");
 }
 
 #[test]

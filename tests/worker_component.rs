@@ -6,19 +6,24 @@ mod harness;
 
 use std::time::{Duration, Instant};
 
-use harness::{Harness, PATIENCE};
-use offload_components::worker::{WorkerInput, WorkerOutput};
+use harness::{Harness, Recorded, PATIENCE};
+use offload_components::settings::Backend;
+use thread_or_process::{Command, Report};
 
-fn counted(output: &WorkerOutput) -> Option<u64> {
-    match output {
-        WorkerOutput::Counted(number) => Some(*number),
+fn counted(report: &Report<u64>) -> Option<u64> {
+    match report {
+        Report::News(number) => Some(*number),
         _ => None,
     }
 }
 
+fn every(delay: Duration) -> Harness<u64> {
+    Harness::counting(Backend::Thread, delay, None)
+}
+
 #[test]
 fn counts_up_from_zero_one_number_per_delay() {
-    let mut harness = Harness::thread(Duration::from_millis(5), Duration::ZERO, None);
+    let mut harness = every(Duration::from_millis(5));
     let numbers: Vec<u64> = (0..5)
         .map(|_| counted(&harness.next()).expect("a number"))
         .collect();
@@ -28,30 +33,24 @@ fn counts_up_from_zero_one_number_per_delay() {
 
 #[test]
 fn pause_stops_counting_and_start_continues_the_count() {
-    let mut harness = Harness::thread(Duration::from_millis(5), Duration::ZERO, None);
-    harness.until(|output| counted(output) == Some(2));
-    harness.emit(WorkerInput::Pause);
-    let answer = harness.until(|output| matches!(output, WorkerOutput::Paused { .. }));
-    let paused_at = harness.echo.numbers().len();
-    let expected_last = Some(paused_at as u64 - 1);
+    let recorded = Recorded::default();
+    let mut harness = Harness::recorded(Duration::from_millis(5), Duration::ZERO, None, &recorded);
+    harness.until(|report| counted(report) == Some(2));
+    harness.emit(Command::Pause);
+    let answer = harness.until(|report| matches!(report, Report::Paused(_)));
+    let paused_at = recorded.numbers().len();
     assert_eq!(
         answer.last(),
-        Some(&WorkerOutput::Paused {
-            last: expected_last
-        })
+        Some(&Report::Paused(Some(paused_at as u64 - 1)))
     );
     assert_eq!(
         harness.next_within(Duration::from_millis(100)),
         None,
         "counted while paused"
     );
-    assert_eq!(
-        harness.echo.numbers().len(),
-        paused_at,
-        "counted while paused"
-    );
+    assert_eq!(recorded.numbers().len(), paused_at, "counted while paused");
 
-    harness.emit(WorkerInput::Start);
+    harness.emit(Command::Start);
     let resumed = counted(&harness.next()).expect("a number");
     assert_eq!(
         resumed as usize, paused_at,
@@ -63,21 +62,21 @@ fn pause_stops_counting_and_start_continues_the_count() {
 #[test]
 fn shutdown_during_a_long_delay_is_answered_at_once() {
     let an_hour = Duration::from_secs(3600);
-    let mut harness = Harness::thread(an_hour, Duration::ZERO, None);
+    let mut harness = every(an_hour);
     // PATIENCE is a tiny fraction of the delay: an answer means the delay was cut short.
     assert_eq!(harness.shutdown(), None);
-    assert!(harness.echo.numbers().is_empty());
 }
 
 #[test]
 fn stopped_carries_the_last_number_produced_even_when_reports_were_coalesced() {
-    let mut harness = Harness::thread(Duration::ZERO, Duration::from_millis(50), None);
-    harness.until(|output| counted(output).is_some_and(|number| number > 10_000));
+    let recorded = Recorded::default();
+    let mut harness = Harness::recorded(Duration::ZERO, Duration::from_millis(50), None, &recorded);
+    harness.until(|report| counted(report).is_some_and(|number| number > 10_000));
     let last = harness.shutdown();
-    let printed = harness.echo.numbers();
-    assert_eq!(last, printed.last().copied());
+    let counted = recorded.numbers();
+    assert_eq!(last, counted.last().copied());
     assert!(
-        printed.windows(2).all(|pair| pair[1] == pair[0] + 1),
+        counted.windows(2).all(|pair| pair[1] == pair[0] + 1),
         "gap in the count"
     );
 }
@@ -85,7 +84,7 @@ fn stopped_carries_the_last_number_produced_even_when_reports_were_coalesced() {
 #[test]
 fn flooding_worker_sends_a_bounded_number_of_reports() {
     let interval = Duration::from_millis(20);
-    let mut harness = Harness::thread(Duration::ZERO, interval, None);
+    let mut harness = Harness::recorded(Duration::ZERO, interval, None, &Recorded::default());
     let start = Instant::now();
     let mut reports = 0u32;
     while start.elapsed() < Duration::from_millis(500) {
@@ -108,31 +107,35 @@ fn flooding_worker_sends_a_bounded_number_of_reports() {
 
 #[test]
 fn reset_is_confirmed_and_the_count_starts_again_at_zero() {
-    let mut harness = Harness::thread(Duration::from_millis(5), Duration::ZERO, None);
-    harness.until(|output| counted(output) == Some(3));
-    harness.emit(WorkerInput::Reset);
-    harness.until(|output| *output == WorkerOutput::Cleared);
+    let mut harness = every(Duration::from_millis(5));
+    harness.until(|report| counted(report) == Some(3));
+    harness.emit(Command::Reset);
+    harness.until(|report| *report == Report::Cleared);
     assert_eq!(counted(&harness.next()), Some(0));
     harness.shutdown();
 }
 
 #[test]
 fn a_limited_count_finishes_after_exactly_that_many_numbers() {
-    let mut harness = Harness::thread(Duration::ZERO, Duration::from_millis(50), Some(1000));
-    let reports = harness.until(|output| matches!(output, WorkerOutput::Finished { .. }));
-    assert_eq!(
-        reports.last(),
-        Some(&WorkerOutput::Finished { last: Some(999) })
+    let recorded = Recorded::default();
+    let mut harness = Harness::recorded(
+        Duration::ZERO,
+        Duration::from_millis(50),
+        Some(1000),
+        &recorded,
     );
-    assert_eq!(harness.echo.numbers(), (0..1000).collect::<Vec<_>>());
+    let reports = harness.until(|report| matches!(report, Report::Finished(_)));
+    assert_eq!(reports.last(), Some(&Report::Finished(Some(999))));
+    assert_eq!(recorded.numbers(), (0..1000).collect::<Vec<_>>());
     assert_eq!(harness.shutdown(), Some(999));
 }
 
 #[test]
 fn after_stopped_the_workers_thread_is_gone() {
-    let mut harness = Harness::thread(Duration::from_millis(5), Duration::ZERO, None);
-    harness.until(|output| counted(output) == Some(1));
-    let thread = harness.echo.writer_thread();
+    let recorded = Recorded::default();
+    let mut harness = Harness::recorded(Duration::from_millis(5), Duration::ZERO, None, &recorded);
+    harness.until(|report| counted(report) == Some(1));
+    let thread = recorded.counting_thread();
     assert!(
         thread.exists(),
         "{} should be alive while counting",

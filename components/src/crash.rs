@@ -56,6 +56,9 @@ mod tests {
         let words = describe(&CrashReason::CouldNotStart {
             errno: Some(libc::ENOENT),
         });
-        assert!(words.starts_with("process could not start (No such file"), "{words}");
+        assert!(
+            words.starts_with("process could not start (No such file"),
+            "{words}"
+        );
     }
 }

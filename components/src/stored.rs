@@ -7,8 +7,8 @@ use std::path::Path;
 use relm4::gtk::{gio, glib, prelude::*};
 
 use crate::settings::{
-    BackendName,
-    Backend, Choice, Delay, Overrides, RunSettings, MAX_UPTO, MAX_WORKERS, MIN_GUI_DELAY_SECONDS,
+    Backend, BackendName, Choice, Delay, Overrides, RunSettings, MAX_UPTO, MAX_WORKERS,
+    MIN_GUI_DELAY_SECONDS,
 };
 use crate::APP_ID;
 

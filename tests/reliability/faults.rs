@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use offload_components::app::App;
 use offload_components::fault::{FaultKind, FaultPlan};
-use offload_components::settings::Backend;
+use offload_components::settings::{Backend, BackendName};
 use relm4::{ComponentController, Controller};
 
 use crate::app_window::{self, let_run, wait_at_most, wait_until, ShownNumbers};

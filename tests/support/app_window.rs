@@ -10,7 +10,6 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use offload_components::app::{App, AppInit, Phase};
-use offload_components::backend::Placement;
 use offload_components::fault::FaultPlan;
 use offload_components::kinds;
 use offload_components::settings::{Backend, Choice, Delay, Overrides, RunSettings};
@@ -18,6 +17,7 @@ use offload_components::stored::Stored;
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
 use relm4::{Component, ComponentController, Controller};
+use thread_or_process::Launcher;
 
 /// Generous: only reached when something is broken.
 pub const PATIENCE: Duration = Duration::from_secs(10);
@@ -60,7 +60,8 @@ pub fn launch(
         ..RunSettings::default()
     };
     let init = AppInit {
-        placement: placement(backend).with_faults(faults),
+        launcher: launcher(),
+        faults: faults.into_iter().collect(),
         ..AppInit::ephemeral(settings)
     };
     launch_with(init)
@@ -78,7 +79,7 @@ pub fn launch_storing_in(stored: &Stored, overrides: Overrides) -> Controller<Ap
     launch_with(AppInit {
         overrides,
         stored: stored.clone(),
-        placement: placement(Backend::Thread),
+        launcher: launcher(),
         ..AppInit::ephemeral(counting)
     })
 }
@@ -89,9 +90,9 @@ fn launch_with(init: AppInit) -> Controller<App> {
     app
 }
 
-/// Workers on `backend`, children started from the real `offload` binary.
-fn placement(backend: Backend) -> Placement {
-    kinds::placement(backend).children_from(env!("CARGO_BIN_EXE_offload").into())
+/// Offload's launcher, its children started from the real `offload` binary.
+fn launcher() -> Launcher {
+    kinds::launcher().children_from(env!("CARGO_BIN_EXE_offload").into())
 }
 
 /// Runs the main loop until `condition` holds; a heartbeat bounds each wait.

@@ -1,116 +1,113 @@
-//! Plays the App's part for a worker component: owns a main context on which the
-//! worker's reports arrive, and reads them one by one with a deadline.
+//! Plays the App's part for a worker: owns a main context on which the worker's reports
+//! arrive, and reads them one by one with a deadline. Checks the lifecycle's order on
+//! the way: `Started` comes first, once.
 //!
 //! Shared by several test binaries, each of which uses only part of it.
 #![allow(dead_code)]
 
-use std::io::{self, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::future::{select, Either};
-use offload_components::backend::{Placement, WorkerInit, WorkerKind, WorkerRun};
-use offload_components::fault::FaultPlan;
+use offload_components::counter::{Count, CounterTask};
+use offload_components::fault::{FaultPlan, FaultyCount};
+use offload_components::job::{PrimesPart, Progress};
 use offload_components::kinds;
 use offload_components::settings::Backend;
-use offload_components::worker::{WorkerInput, WorkerOutput};
 use relm4::gtk::glib;
+use serde::{Deserialize, Serialize};
+use thread_or_process::{Command, Flow, Kind, Launch, Launcher, Pace, Report, Task, WorkerHandle};
 
 /// Generous: only reached when something is broken.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
-pub struct Harness {
+pub struct Harness<N> {
     context: glib::MainContext,
-    outputs: relm4::Receiver<WorkerOutput>,
-    worker: Option<WorkerRun>,
-    pub echo: Echo,
+    reports: relm4::Receiver<Report<N>>,
+    worker: Option<WorkerHandle>,
+    started: bool,
 }
 
-impl Harness {
-    /// A thread worker whose printed lines are kept in `echo`.
-    pub fn thread(delay: Duration, report_interval: Duration, limit: Option<u64>) -> Self {
-        let echo = Echo::default();
-        let init = WorkerInit {
-            echo: Some(Box::new(echo.clone())),
-            ..WorkerInit::running(counter(delay, limit), report_interval)
-        };
-        Self::launch(thread(), init, echo)
-    }
-
-    /// A worker whose counting happens as `placement` says, failing as `fault` says.
-    pub fn counting(placement: Placement, delay: Duration, fault: Option<FaultPlan>) -> Self {
-        let init = WorkerInit::running(counter(delay, None), Duration::ZERO);
-        Self::launch(placement.with_faults(fault), init, Echo::default())
-    }
-
-    /// A worker counting the primes in `start..end`.
-    pub fn job(placement: Placement, start: u64, end: u64) -> Self {
-        let kind = WorkerKind::PrimesPart {
-            start,
-            end,
-            niceness: 0,
-        };
-        let init = WorkerInit::running(kind, Duration::from_millis(20));
-        Self::launch(placement, init, Echo::default())
-    }
-
-    fn launch(placement: Placement, init: WorkerInit, echo: Echo) -> Self {
+impl<N: Clone + std::fmt::Debug + 'static> Harness<N> {
+    /// A worker doing `kind` at once, started by `launcher` on `backend`, its news
+    /// coalesced to one report per `report_interval`.
+    pub fn launch<K: Kind<News = N>>(
+        launcher: &Launcher,
+        backend: Backend,
+        kind: K,
+        report_interval: Duration,
+    ) -> Self {
         let context = glib::MainContext::new();
-        let (sender, outputs) = relm4::channel();
+        let (sender, reports) = relm4::channel();
+        let launch = Launch::running(backend, report_interval);
         let worker = context
-            .with_thread_default(|| WorkerRun::launch(&placement, init, &sender, |output| output))
+            .with_thread_default(|| launcher.launch(kind, launch, &sender, |report| report))
             .expect("a fresh context can be made thread-default");
         Self {
             context,
-            outputs,
+            reports,
             worker: Some(worker),
-            echo,
+            started: false,
         }
     }
 
-    pub fn emit(&self, input: WorkerInput) {
+    pub fn emit(&self, command: Command) {
         self.worker
             .as_ref()
             .expect("worker still running")
-            .emit(input);
+            .emit(command);
     }
 
-    /// The next report, or None if none came within `timeout`.
-    pub fn next_within(&self, timeout: Duration) -> Option<WorkerOutput> {
-        self.context.block_on(async {
-            match select(Box::pin(self.outputs.recv()), glib::timeout_future(timeout)).await {
-                Either::Left((output, _)) => output,
-                Either::Right(((), _)) => None,
+    /// The next report after `Started`, or None if none came within `timeout`.
+    pub fn next_within(&mut self, timeout: Duration) -> Option<Report<N>> {
+        loop {
+            let report = self.context.block_on(async {
+                match select(Box::pin(self.reports.recv()), glib::timeout_future(timeout)).await {
+                    Either::Left((report, _)) => report,
+                    Either::Right(((), _)) => None,
+                }
+            })?;
+            match report {
+                Report::Started => {
+                    assert!(!self.started, "Started twice");
+                    self.started = true;
+                }
+                Report::Crashed(_) => return Some(report),
+                report => {
+                    assert!(self.started, "{report:?} came before Started");
+                    return Some(report);
+                }
             }
-        })
+        }
     }
 
-    pub fn next(&self) -> WorkerOutput {
+    pub fn next(&mut self) -> Report<N> {
         self.next_within(PATIENCE)
             .expect("the worker reported in time")
     }
 
     /// Reports up to (and including) the first one that matches.
-    pub fn until(&self, wanted: impl Fn(&WorkerOutput) -> bool) -> Vec<WorkerOutput> {
+    pub fn until(&mut self, wanted: impl Fn(&Report<N>) -> bool) -> Vec<Report<N>> {
         let mut seen = Vec::new();
         loop {
-            let output = self.next();
-            let done = wanted(&output);
-            seen.push(output);
+            let report = self.next();
+            let done = wanted(&report);
+            seen.push(report);
             if done {
                 return seen;
             }
         }
     }
 
-    pub fn shutdown(&mut self) -> Option<u64> {
-        self.emit(WorkerInput::Shutdown);
-        let reports = self.until(|output| matches!(output, WorkerOutput::Stopped { .. }));
-        let Some(WorkerOutput::Stopped { last }) = reports.last() else {
+    /// Shutdown, answered by Stopped: its news. The worker is joined.
+    pub fn shutdown(&mut self) -> Option<N> {
+        self.emit(Command::Shutdown);
+        let reports = self.until(|report| matches!(report, Report::Stopped(_)));
+        let Some(Report::Stopped(last)) = reports.last() else {
             unreachable!("until() ends on Stopped");
         };
-        let last = *last;
+        let last = last.clone();
         self.join();
         last
     }
@@ -122,72 +119,152 @@ impl Harness {
     }
 }
 
-/// On a Worker component's own thread.
-pub fn thread() -> Placement {
-    kinds::placement(Backend::Thread)
-}
-
-/// In a child process of the real `offload` binary.
-pub fn in_a_child() -> Placement {
-    children_from(PathBuf::from(env!("CARGO_BIN_EXE_offload")))
-}
-
-/// In child processes started from `program`.
-pub fn children_from(program: PathBuf) -> Placement {
-    kinds::placement(Backend::Process).children_from(program)
-}
-
-fn counter(delay: Duration, limit: Option<u64>) -> WorkerKind {
-    WorkerKind::Counter {
-        delay,
-        first_number: 0,
-        limit,
-    }
-}
-
-/// Records every line the worker prints, and the OS thread that printed them.
-#[derive(Clone, Default)]
-pub struct Echo {
-    text: Arc<Mutex<Vec<u8>>>,
-    writer_thread: Arc<Mutex<Option<PathBuf>>>,
-}
-
-impl Echo {
-    pub fn numbers(&self) -> Vec<u64> {
-        let text = self.text.lock().expect("echo lock");
-        String::from_utf8_lossy(&text)
-            .lines()
-            .map(|line| {
-                let number = line.strip_prefix("Other thread: ").expect("seed's line");
-                number.parse().expect("a number")
-            })
-            .collect()
+impl Harness<u64> {
+    /// A worker counting every `delay` on `backend`, failing as `fault` says; every
+    /// number is reported.
+    pub fn counting(backend: Backend, delay: Duration, fault: Option<FaultPlan>) -> Self {
+        Self::counting_from(&launcher(), backend, delay, fault)
     }
 
-    pub fn writer_thread(&self) -> PathBuf {
-        self.writer_thread
-            .lock()
-            .expect("echo lock")
-            .clone()
-            .expect("the worker printed something")
-    }
-}
-
-impl Write for Echo {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let mut thread = self.writer_thread.lock().expect("echo lock");
-        if thread.is_none() {
-            // "/proc/thread-self" names the calling thread as "<pid>/task/<tid>".
-            *thread = Some(PathBuf::from("/proc").join(std::fs::read_link("/proc/thread-self")?));
+    /// `counting`, its children started by `launcher`.
+    pub fn counting_from(
+        launcher: &Launcher,
+        backend: Backend,
+        delay: Duration,
+        fault: Option<FaultPlan>,
+    ) -> Self {
+        let count = Count::from(delay, 0);
+        match fault {
+            Some(plan) => Self::launch(
+                launcher,
+                backend,
+                FaultyCount::new(count, plan),
+                Duration::ZERO,
+            ),
+            None => Self::launch(launcher, backend, count, Duration::ZERO),
         }
-        self.text
-            .lock()
-            .expect("echo lock")
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
     }
 
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+    /// A thread worker counting up to `limit` every `delay`, recording every number it
+    /// counts (coalesced or not) in `recorded`.
+    pub fn recorded(
+        delay: Duration,
+        report_interval: Duration,
+        limit: Option<u64>,
+        recorded: &Recorded,
+    ) -> Self {
+        let kind = RecordedCount {
+            count: Count {
+                delay,
+                first_number: 0,
+                limit,
+            },
+            recorded: recorded.clone(),
+        };
+        Self::launch(&launcher(), Backend::Thread, kind, report_interval)
+    }
+}
+
+impl Harness<Progress> {
+    /// A worker counting the primes in `start..end` on `backend`.
+    pub fn job(backend: Backend, start: u64, end: u64) -> Self {
+        let part = PrimesPart {
+            start,
+            end,
+            niceness: 0,
+        };
+        Self::launch(&launcher(), backend, part, Duration::from_millis(20))
+    }
+}
+
+/// Offload's launcher, its children started from the real `offload` binary.
+pub fn launcher() -> Launcher {
+    kinds::launcher().children_from(PathBuf::from(env!("CARGO_BIN_EXE_offload")))
+}
+
+/// Every number a `RecordedCount` counted, and the OS thread that counted them.
+#[derive(Clone, Default)]
+pub struct Recorded {
+    numbers: Arc<Mutex<Vec<u64>>>,
+    counting_thread: Arc<Mutex<Option<PathBuf>>>,
+}
+
+impl Recorded {
+    pub fn numbers(&self) -> Vec<u64> {
+        self.numbers.lock().expect("record lock").clone()
+    }
+
+    pub fn counting_thread(&self) -> PathBuf {
+        self.counting_thread
+            .lock()
+            .expect("record lock")
+            .clone()
+            .expect("the worker began")
+    }
+}
+
+/// The counter, recording each number it counts: a kind of the tests' own, for threads
+/// only (what it records cannot cross to a child).
+#[derive(Serialize, Deserialize)]
+struct RecordedCount {
+    count: Count,
+    #[serde(skip)]
+    recorded: Recorded,
+}
+
+impl Kind for RecordedCount {
+    const NAME: &'static str = "recorded-count";
+    type News = u64;
+
+    fn task(self) -> Box<dyn Task<News = u64>> {
+        Box::new(Recording {
+            counting: CounterTask::new(self.count),
+            recorded: self.recorded,
+        })
+    }
+}
+
+struct Recording {
+    counting: CounterTask,
+    recorded: Recorded,
+}
+
+impl Task for Recording {
+    type News = u64;
+
+    fn pace(&self) -> Pace {
+        self.counting.pace()
+    }
+
+    fn begin(&mut self) {
+        // "/proc/thread-self" names the calling thread as "<pid>/task/<tid>".
+        let thread = std::fs::read_link("/proc/thread-self").expect("Linux names threads");
+        *self.recorded.counting_thread.lock().expect("record lock") =
+            Some(PathBuf::from("/proc").join(thread));
+    }
+
+    fn step(&mut self) -> Flow {
+        let before = self.counting.news();
+        let flow = self.counting.step();
+        if let Some(number) = self
+            .counting
+            .news()
+            .filter(|number| Some(*number) != before)
+        {
+            self.recorded
+                .numbers
+                .lock()
+                .expect("record lock")
+                .push(number);
+        }
+        flow
+    }
+
+    fn news(&self) -> Option<u64> {
+        self.counting.news()
+    }
+
+    fn reset(&mut self) -> bool {
+        self.counting.reset()
     }
 }

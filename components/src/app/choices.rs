@@ -48,8 +48,7 @@ impl App {
                 .emit(JobPanelInput::SetRequest(job_request(next)));
         }
         if next.backend != before.backend {
-            self.job_panel
-                .emit(JobPanelInput::SetBackend(next.backend));
+            self.job_panel.emit(JobPanelInput::SetBackend(next.backend));
         }
         if next.gui_delay != before.gui_delay && self.refresh.is_some() {
             self.refresh = None;

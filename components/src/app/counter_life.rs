@@ -9,9 +9,7 @@ use std::time::Duration;
 
 use relm4::adw::prelude::*;
 use relm4::{adw, ComponentController, ComponentSender};
-use thread_or_process::{
-    Backoff, Command, CrashReason, Launch, OwnedSource, Report, WorkerHandle,
-};
+use thread_or_process::{Backoff, Command, CrashReason, Launch, OwnedSource, Report, WorkerHandle};
 
 use super::{App, AppEvent, Event, Phase};
 use crate::counter::Count;
@@ -81,12 +79,10 @@ impl App {
         let receiver = sender.command_sender();
         let transform = move |report| AppEvent(Event::Counter { generation, report });
         let worker = match self.faults.pop_front() {
-            Some(plan) => self.launcher.launch(
-                FaultyCount::new(count, plan),
-                launch,
-                receiver,
-                transform,
-            ),
+            Some(plan) => {
+                self.launcher
+                    .launch(FaultyCount::new(count, plan), launch, receiver, transform)
+            }
             None => self.launcher.launch(count, launch, receiver, transform),
         };
         self.label.set_backend(self.settings.backend);

@@ -154,9 +154,10 @@ impl JobState {
                 )
             }
             JobOutcome::Cancelled => gettext("Cancelled"),
-            JobOutcome::Failed(reason) => {
-                fill(&gettext("Failed: worker {}"), &[&crate::crash::describe(reason)])
-            }
+            JobOutcome::Failed(reason) => fill(
+                &gettext("Failed: worker {}"),
+                &[&crate::crash::describe(reason)],
+            ),
         }
     }
 }

@@ -136,12 +136,7 @@ impl Launcher {
             ),
             Backend::Process => {
                 let (exit, watch) = exit_pair();
-                let plan = ChildPlan {
-                    kind: K::NAME.to_owned(),
-                    params: postcard::to_allocvec(&kind).expect("a kind encodes into memory"),
-                    report_interval: launch.report_interval,
-                    running: launch.running,
-                };
+                let plan = ChildPlan::new(&kind, launch.report_interval, launch.running);
                 let controller = ChildProxy::<K::News>::builder()
                     .detach_worker(ProxyInit {
                         child: self.child.clone(),

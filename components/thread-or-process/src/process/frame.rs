@@ -58,6 +58,18 @@ pub struct ChildPlan {
     pub running: bool,
 }
 
+impl ChildPlan {
+    /// The plan for a worker doing `kind`.
+    pub fn new<K: crate::Kind>(kind: &K, report_interval: Duration, running: bool) -> Self {
+        Self {
+            kind: K::NAME.to_owned(),
+            params: postcard::to_allocvec(kind).expect("a kind encodes into memory"),
+            report_interval,
+            running,
+        }
+    }
+}
+
 /// Child to parent; `N` is the kind's news.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FromChild<N> {

@@ -133,7 +133,10 @@ where
             Ok(child) => child,
             Err(error) => {
                 let errno = error.raw_os_error();
-                self.finish(sender, Report::Crashed(CrashReason::CouldNotStart { errno }));
+                self.finish(
+                    sender,
+                    Report::Crashed(CrashReason::CouldNotStart { errno }),
+                );
                 return;
             }
         };
