@@ -1,28 +1,28 @@
 //! What a worker's crash is called, in the user's language: the library reports why as
-//! data, and these words complete "Worker …" in the window and the headless output.
+//! data, and these sentences say it in the window's toasts and the job's result.
 
 use thread_or_process::{signal_name, CrashReason};
 
 use crate::i18n::{fill, gettext};
 
-/// Completes "Worker …", e.g. "process was killed by SIGSEGV".
+/// Why the worker stopped, e.g. "Worker process was killed by SIGSEGV".
 pub fn describe(reason: &CrashReason) -> String {
     match reason {
-        CrashReason::Panicked => gettext("panicked"),
+        CrashReason::Panicked => gettext("Worker panicked"),
         CrashReason::KilledBySignal(signal) => fill(
-            &gettext("process was killed by {}"),
+            &gettext("Worker process was killed by {}"),
             &[&signal_name(*signal)],
         ),
         CrashReason::ExitedWithStatus(status) => {
-            fill(&gettext("process exited with status {}"), &[status])
+            fill(&gettext("Worker process exited with status {}"), &[status])
         }
-        CrashReason::BrokeProtocol => gettext("process broke the protocol"),
-        CrashReason::DidNotAnswer => gettext("process did not answer"),
+        CrashReason::BrokeProtocol => gettext("Worker process broke the protocol"),
+        CrashReason::DidNotAnswer => gettext("Worker process did not answer"),
         CrashReason::Incompatible {
             protocol,
             app_version,
         } => fill(
-            &gettext("process was refused: it speaks protocol {} of version {}"),
+            &gettext("Worker process was refused: it speaks protocol {} of version {}"),
             &[protocol, app_version],
         ),
         CrashReason::CouldNotStart { errno } => {
@@ -30,7 +30,7 @@ pub fn describe(reason: &CrashReason) -> String {
                 || gettext("no reason given"),
                 |errno| std::io::Error::from_raw_os_error(errno).to_string(),
             );
-            fill(&gettext("process could not start ({})"), &[&error])
+            fill(&gettext("Worker process could not start ({})"), &[&error])
         }
     }
 }
@@ -57,7 +57,7 @@ mod tests {
             errno: Some(libc::ENOENT),
         });
         assert!(
-            words.starts_with("process could not start (No such file"),
+            words.starts_with("Worker process could not start (No such file"),
             "{words}"
         );
     }

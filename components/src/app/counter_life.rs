@@ -262,7 +262,9 @@ impl App {
                 worker.retire();
                 let delay = self.restarts.crashed();
                 self.toasts.push(fill(
-                    &gettext("Worker {}; restarting in {} s"),
+                    // Translators: {} is why the worker stopped ("Worker panicked"),
+                    // then the seconds until a new worker starts.
+                    &gettext("{}; restarting in {} s"),
                     &[
                         &crate::crash::describe(reason),
                         &numbers().decimal(delay.as_secs_f64(), 1),

@@ -225,7 +225,11 @@ impl App {
                 match outcome {
                     JobOutcome::Failed(reason) => {
                         self.toasts
-                            .push(fill(&gettext("Job failed: worker {}"), &[&reason]));
+                            // Translators: {} is why a worker stopped ("Worker panicked").
+                            .push(fill(
+                                &gettext("Job failed: {}"),
+                                &[&crate::crash::describe(&reason)],
+                            ));
                     }
                     JobOutcome::Done { .. } if self.quit_when_done => {
                         self.begin_close(window, sender);

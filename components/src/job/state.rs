@@ -154,10 +154,10 @@ impl JobState {
                 )
             }
             JobOutcome::Cancelled => gettext("Cancelled"),
-            JobOutcome::Failed(reason) => fill(
-                &gettext("Failed: worker {}"),
-                &[&crate::crash::describe(reason)],
-            ),
+            // Translators: {} is why a worker stopped ("Worker panicked").
+            JobOutcome::Failed(reason) => {
+                fill(&gettext("Failed: {}"), &[&crate::crash::describe(reason)])
+            }
         }
     }
 }

@@ -11,6 +11,13 @@ pub struct Backoff {
     crashes_in_a_row: u32,
 }
 
+/// 0.1 s after a first crash, 0.2 s, 0.4 s, ... at most 5 s.
+impl Default for Backoff {
+    fn default() -> Self {
+        Self::new(Duration::from_millis(100), Duration::from_secs(5))
+    }
+}
+
 impl Backoff {
     /// Waits `first` after a first crash, doubling with each crash in a row, at most
     /// `ceiling`.

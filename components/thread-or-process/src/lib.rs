@@ -23,7 +23,7 @@
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};
-//! use thread_or_process::{Flow, Kind, Pace, Task};
+//! use thread_or_process::{Flow, Kind, Task};
 //!
 //! /// Sums the numbers below `upto`.
 //! #[derive(Serialize, Deserialize)]
@@ -41,7 +41,6 @@
 //!
 //! impl Task for Summing {
 //!     type News = u64;
-//!     fn pace(&self) -> Pace { Pace::Busy }
 //!     fn step(&mut self) -> Flow {
 //!         if self.next == self.upto { return Flow::Done; }
 //!         self.total += self.next;
@@ -62,7 +61,7 @@
 //!
 //! ```no_run
 //! # use serde::{Deserialize, Serialize};
-//! # use thread_or_process::{Flow, Kind, Pace, Task};
+//! # use thread_or_process::{Flow, Kind, Task};
 //! # #[derive(Serialize, Deserialize)] struct Sum { upto: u64 }
 //! # impl Kind for Sum { const NAME: &'static str = "sum"; type News = u64;
 //! #     fn task(self) -> Box<dyn Task<News = u64>> { unimplemented!() } }

@@ -38,6 +38,18 @@ pub enum Report<N> {
     Crashed(CrashReason),
 }
 
+impl<N> Report<N> {
+    /// The news this report carries, if any: `News`, and the answers that say where the
+    /// work is (`Paused`, `Finished`, `Stopped`).
+    pub fn news(&self) -> Option<&N> {
+        match self {
+            Self::News(news) => Some(news),
+            Self::Paused(news) | Self::Finished(news) | Self::Stopped(news) => news.as_ref(),
+            Self::Started | Self::Cleared | Self::Crashed(_) => None,
+        }
+    }
+}
+
 /// Why a worker crashed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CrashReason {

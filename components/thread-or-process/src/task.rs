@@ -54,8 +54,10 @@ pub trait Task: Send {
     /// What [`Task::news`] says.
     type News;
 
-    /// How often to step.
-    fn pace(&self) -> Pace;
+    /// How often to step: as often as it can, unless the task says otherwise.
+    fn pace(&self) -> Pace {
+        Pace::Busy
+    }
 
     /// Called once, on the worker's own thread, before the first step.
     fn begin(&mut self) {}
