@@ -43,11 +43,11 @@ mod tests {
     fn a_signal_is_named_as_users_know_it() {
         assert_eq!(
             describe(&CrashReason::KilledBySignal(libc::SIGSEGV)),
-            "process was killed by SIGSEGV"
+            "Worker process was killed by SIGSEGV"
         );
         assert_eq!(
             describe(&CrashReason::ExitedWithStatus(3)),
-            "process exited with status 3"
+            "Worker process exited with status 3"
         );
     }
 
