@@ -83,9 +83,9 @@
 //! assert!(worker.retire(), "the thread ended and the child was reaped");
 //! ```
 //!
-//! `examples/collatz.rs` is a whole Relm4 app that switches backend live, shows its
-//! work's progress, survives a killed child and closes with Shutdown:
-//! `cargo run -p thread-or-process --example collatz`.
+//! `examples/leibniz.rs` is a whole Relm4 app of 150 lines that switches backend live,
+//! shows its work's progress, survives a killed child and closes with Shutdown:
+//! `cargo run -p thread-or-process --example leibniz`.
 //!
 //! # Rules a task keeps
 //! - [`Task::step`] returns within a fraction of a millisecond: the worker looks at its

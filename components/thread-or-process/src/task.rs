@@ -25,7 +25,8 @@ pub trait Kind: Serialize + DeserializeOwned + Send + 'static {
     /// last report.
     type News: Serialize + DeserializeOwned + Clone + Debug + Send + 'static;
 
-    /// Makes the task, on the worker's own thread (in a child, after it arrived).
+    /// Makes the task: on the launching thread, or in a child once the kind arrived there.
+    /// Whatever must happen on the worker's own thread belongs in [`Task::begin`].
     fn task(self) -> Box<dyn Task<News = Self::News>>;
 }
 
