@@ -9,6 +9,9 @@ use crate::i18n::{fill, gettext};
 pub fn describe(reason: &CrashReason) -> String {
     match reason {
         CrashReason::Panicked => gettext("Worker panicked"),
+        CrashReason::KilledBySignal(libc::SIGSYS) => {
+            gettext("Worker process was stopped by its sandbox")
+        }
         CrashReason::KilledBySignal(signal) => fill(
             &gettext("Worker process was killed by {}"),
             &[&signal_name(*signal)],
@@ -48,6 +51,14 @@ mod tests {
         assert_eq!(
             describe(&CrashReason::ExitedWithStatus(3)),
             "Worker process exited with status 3"
+        );
+    }
+
+    #[test]
+    fn a_call_the_sandbox_blocks_is_told_as_such() {
+        assert_eq!(
+            describe(&CrashReason::KilledBySignal(libc::SIGSYS)),
+            "Worker process was stopped by its sandbox"
         );
     }
 

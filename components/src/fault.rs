@@ -115,6 +115,7 @@ impl FaultyCount {
 
 impl Kind for FaultyCount {
     const NAME: &'static str = "faulty-count";
+    const MEMORY_LIMIT: u64 = Count::MEMORY_LIMIT;
     type News = u64;
 
     fn task(self) -> Box<dyn Task<News = u64>> {

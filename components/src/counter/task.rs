@@ -30,6 +30,8 @@ impl Count {
 
 impl Kind for Count {
     const NAME: &'static str = "count";
+    /// Counting needs no memory of its own: what the executable maps, and a margin.
+    const MEMORY_LIMIT: u64 = 512 << 20;
     type News = u64;
 
     fn task(self) -> Box<dyn Task<News = u64>> {

@@ -36,6 +36,9 @@ pub struct PrimesPart {
 
 impl Kind for PrimesPart {
     const NAME: &'static str = "primes-part";
+    /// A part's segment and sieving primes take a few MiB even at `MAX_UPTO`; the rest is
+    /// the executable's own mappings, with the library's default margin.
+    const MEMORY_LIMIT: u64 = thread_or_process::DEFAULT_MEMORY_LIMIT;
     type News = Progress;
 
     fn task(self) -> Box<dyn Task<News = Progress>> {

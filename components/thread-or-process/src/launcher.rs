@@ -5,15 +5,16 @@ use std::any::Any;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
-use std::sync::Arc;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use relm4::{Component, Sender};
 
 use crate::child_command::ChildCommand;
-use crate::process::child::{self, ChildError, Registry, ServeKind};
+use crate::process::child::{self, ChildError, Registered, Registry};
 use crate::process::frame::ChildPlan;
 use crate::process::proxy::{ChildProxy, ProxyInit};
+use crate::process::sandbox;
 use crate::report::{Command, Report};
 use crate::task::{Kind, Task};
 use crate::thread::{exit_pair, ExitWatch, TaskWorker, TaskWorkerInit};
@@ -71,6 +72,7 @@ impl Launch {
 pub struct Launcher {
     child: ChildCommand,
     kinds: Arc<Registry>,
+    confined: bool,
 }
 
 impl fmt::Debug for Launcher {
@@ -88,6 +90,7 @@ impl Launcher {
         Self {
             child,
             kinds: Arc::new(BTreeMap::new()),
+            confined: true,
         }
     }
 
@@ -98,9 +101,12 @@ impl Launcher {
     /// If another kind of the same [`Kind::NAME`] was registered: a programming error.
     pub fn kind<K: Kind>(mut self) -> Self {
         let kinds = Arc::make_mut(&mut self.kinds);
-        let serve: ServeKind = child::serve_kind::<K>;
+        let kind = Registered {
+            serve: child::serve_kind::<K>,
+            memory_limit: K::MEMORY_LIMIT,
+        };
         assert!(
-            kinds.insert(K::NAME, serve).is_none(),
+            kinds.insert(K::NAME, kind).is_none(),
             "two kinds are named {}",
             K::NAME
         );
@@ -112,6 +118,16 @@ impl Launcher {
     pub fn children_from(self, program: std::path::PathBuf) -> Self {
         Self {
             child: self.child.program(program),
+            ..self
+        }
+    }
+
+    /// The same launcher, its children left unconfined: only for measuring what the
+    /// sandbox costs. No app should offer its users this.
+    #[doc(hidden)]
+    pub fn without_sandbox_to_measure_it(self) -> Self {
+        Self {
+            confined: false,
             ..self
         }
     }
@@ -135,8 +151,14 @@ impl Launcher {
                 transform,
             ),
             Backend::Process => {
+                if self.confined {
+                    warn_once_of_a_weaker_sandbox();
+                }
                 let (exit, watch) = exit_pair();
-                let plan = ChildPlan::new(&kind, launch.report_interval, launch.running);
+                let plan = ChildPlan {
+                    confined: self.confined,
+                    ..ChildPlan::new(&kind, launch.report_interval, launch.running)
+                };
                 let controller = ChildProxy::<K::News>::builder()
                     .detach_worker(ProxyInit {
                         child: self.child.clone(),
@@ -182,6 +204,16 @@ impl Launcher {
     pub fn is_child(&self) -> bool {
         self.child.is_this_process()
     }
+}
+
+/// Says once per process what this kernel cannot confine in a worker child.
+fn warn_once_of_a_weaker_sandbox() {
+    static CHECKED: Once = Once::new();
+    CHECKED.call_once(|| {
+        if let Some(shortfall) = sandbox::landlock_shortfall() {
+            tracing::warn!("worker processes are less confined here: {shortfall}");
+        }
+    });
 }
 
 /// Starts `task` on a thread worker.

@@ -114,4 +114,5 @@ pub use process::child::ChildError;
 pub use process::frame;
 pub use report::{signal_name, Command, CrashReason, Report};
 pub use source::OwnedSource;
-pub use task::{Flow, Kind, Pace, Task};
+pub use process::sandbox::SandboxError;
+pub use task::{Flow, Kind, Pace, Task, DEFAULT_MEMORY_LIMIT};

@@ -8,6 +8,10 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+/// The address-space cap of a kind that does not set its own: 1 GiB, four times what a
+/// child of a GTK app maps before it does any work.
+pub const DEFAULT_MEMORY_LIMIT: u64 = 1 << 30;
+
 /// One kind of an app's background work, as data: what a worker is to do. It is sent
 /// as it is to a child process, so it is serializable; the child makes its task there.
 ///
@@ -19,6 +23,11 @@ pub trait Kind: Serialize + DeserializeOwned + Send + 'static {
     /// The kind's name on the wire: unique among the app's kinds, and stable between a
     /// parent and the children it starts.
     const NAME: &'static str;
+
+    /// The most address space a worker child of this kind may map, in bytes (its
+    /// `RLIMIT_AS`): the app's executable and libraries, a few threads, and the task's
+    /// own memory. A task that needs more fails to allocate, and the child dies.
+    const MEMORY_LIMIT: u64 = DEFAULT_MEMORY_LIMIT;
 
     /// What the work reports of itself: the newest state of the work. Reports are
     /// coalesced, so news must say where the work *is*, not what happened since the

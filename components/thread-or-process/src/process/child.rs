@@ -13,6 +13,7 @@ use std::thread;
 use relm4::gtk::glib;
 
 use super::frame::{self, ChildPlan, Envelope, FrameError, FromChild, ToChild, PROTOCOL_VERSION};
+use super::sandbox::{self, SandboxError};
 use crate::launcher::{launch_thread, CommandSender};
 use crate::report::{Command, Report};
 use crate::task::Kind;
@@ -49,14 +50,24 @@ pub enum ChildError {
     /// The worker did not stop in time after Shutdown.
     #[error("the worker did not stop in time")]
     WorkerHung,
+    /// The child could not confine itself, so it runs nothing.
+    #[error("the worker's sandbox could not be set up: {0}")]
+    Sandbox(#[from] SandboxError),
 }
 
-/// Serves one kind, once its plan has arrived.
+/// Serves one kind, once its plan has arrived and the child is confined.
 pub(crate) type ServeKind =
     fn(ChildPlan, Box<dyn Read + Send>, Box<dyn Write>) -> Result<(), ChildError>;
 
+/// A kind a child can serve.
+#[derive(Clone, Copy)]
+pub(crate) struct Registered {
+    pub serve: ServeKind,
+    pub memory_limit: u64,
+}
+
 /// The kinds a child can serve, by name.
-pub(crate) type Registry = BTreeMap<&'static str, ServeKind>;
+pub(crate) type Registry = BTreeMap<&'static str, Registered>;
 
 /// Serves one parent until it says Shutdown or goes away.
 pub(crate) fn serve(
@@ -66,12 +77,16 @@ pub(crate) fn serve(
     mut commands: Box<dyn Read + Send>,
     mut reports: Box<dyn Write>,
 ) -> Result<(), ChildError> {
+    sandbox::close_inherited_descriptors()?;
     name_this_process(process_name);
     let plan = handshake(&mut commands, &mut reports, own)?;
-    let serve_kind = registry
+    let kind = *registry
         .get(plan.kind.as_str())
         .ok_or_else(|| ChildError::UnknownKind(plan.kind.clone()))?;
-    serve_kind(plan, commands, reports)
+    if plan.confined {
+        sandbox::confine(kind.memory_limit)?;
+    }
+    (kind.serve)(plan, commands, reports)
 }
 
 /// `ServeKind` for the kind `K`.

@@ -56,16 +56,20 @@ pub struct ChildPlan {
     pub report_interval: Duration,
     /// Start working at once.
     pub running: bool,
+    /// Confine the child before it runs the task (only the bench's measure of what the
+    /// sandbox costs says no).
+    pub confined: bool,
 }
 
 impl ChildPlan {
-    /// The plan for a worker doing `kind`.
+    /// The plan for a confined worker doing `kind`.
     pub fn new<K: crate::Kind>(kind: &K, report_interval: Duration, running: bool) -> Self {
         Self {
             kind: K::NAME.to_owned(),
             params: postcard::to_allocvec(kind).expect("a kind encodes into memory"),
             report_interval,
             running,
+            confined: true,
         }
     }
 }

@@ -4,4 +4,5 @@
 pub(crate) mod child;
 pub mod frame;
 pub(crate) mod proxy;
+pub(crate) mod sandbox;
 mod spawn;

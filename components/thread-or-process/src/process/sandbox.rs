@@ -1,0 +1,284 @@
+//! The worker child's sandbox: what a child may still do once it knows its kind and
+//! before any of the app's code runs. Layers, each on its own:
+//! - file descriptors: all but stdin, stdout and stderr closed (done first of all);
+//! - resource limits: an address-space cap set by the kind, few open files, no core;
+//! - no new privileges, not dumpable;
+//! - Landlock: no file system access at all, no TCP bind or connect, no signals or
+//!   abstract sockets outside the child, as far as the kernel's Landlock ABI goes;
+//! - seccomp: an allowlist of the system calls a worker needs. Anything else traps: the
+//!   handler names the call on stderr and the child dies of SIGSYS. `clone3` fails with
+//!   ENOSYS, so that glibc starts threads with `clone`, whose flags can be checked.
+//!
+//! Landlock restricts only the calling thread and those it starts later, so `confine`
+//! runs while the child has a single thread.
+
+use std::collections::BTreeMap;
+use std::io;
+
+use landlock::{
+    Access, AccessFs, AccessNet, CompatLevel, Compatible, Ruleset, RulesetAttr, Scope, ABI,
+};
+use seccompiler::{
+    BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
+    SeccompRule, TargetArch,
+};
+
+/// The Landlock ABI whose every part the sandbox uses: file system (1 to 5), TCP (4),
+/// and scoped signals and abstract sockets (6).
+const LANDLOCK_ABI: ABI = ABI::V6;
+const LANDLOCK_ABI_NUMBER: i64 = 6;
+/// Enough for the pipes, stderr, and a wakeup descriptor per main context.
+const OPEN_FILES: libc::rlim_t = 16;
+
+/// Why a child could not confine itself; it then refuses to run its task.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// A resource limit, `prctl` or the SIGSYS handler was refused.
+    #[error("{0} failed: {1}")]
+    System(&'static str, io::Error),
+    /// Landlock is there but refused the ruleset.
+    #[error("Landlock failed: {0}")]
+    Landlock(#[from] landlock::RulesetError),
+    /// The seccomp filter could not be built or installed.
+    #[error("seccomp failed: {0}")]
+    Seccomp(#[from] seccompiler::Error),
+    /// The seccomp filter could not be built for this machine.
+    #[error("seccomp failed: {0}")]
+    SeccompBackend(#[from] seccompiler::BackendError),
+}
+
+/// Closes every file descriptor above stderr: the child keeps only its pipes to the
+/// parent and stderr, whatever the parent held open without `O_CLOEXEC`.
+pub(crate) fn close_inherited_descriptors() -> Result<(), SandboxError> {
+    // SAFETY: close_range() only closes descriptors; nothing in this process uses any
+    // above 2 yet (the child calls this first of all).
+    let closed = unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
+    if closed == 0 {
+        Ok(())
+    } else {
+        Err(SandboxError::System("close_range", io::Error::last_os_error()))
+    }
+}
+
+/// Confines this (single-threaded) process as the module says, its address space capped
+/// at `memory_limit` bytes.
+pub(crate) fn confine(memory_limit: u64) -> Result<(), SandboxError> {
+    set_limit(libc::RLIMIT_AS, memory_limit)?;
+    set_limit(libc::RLIMIT_NOFILE, OPEN_FILES)?;
+    set_limit(libc::RLIMIT_CORE, 0)?;
+    prctl(libc::PR_SET_NO_NEW_PRIVS, 1, "PR_SET_NO_NEW_PRIVS")?;
+    prctl(libc::PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE")?;
+    restrict_with_landlock()?;
+    report_blocked_calls()?;
+    filter_system_calls()
+}
+
+fn set_limit(resource: libc::__rlimit_resource_t, value: u64) -> Result<(), SandboxError> {
+    let limit = libc::rlimit {
+        rlim_cur: value,
+        rlim_max: value,
+    };
+    // SAFETY: setrlimit() reads the struct, which lives across the call.
+    if unsafe { libc::setrlimit(resource, &limit) } == 0 {
+        Ok(())
+    } else {
+        Err(SandboxError::System("setrlimit", io::Error::last_os_error()))
+    }
+}
+
+fn prctl(option: libc::c_int, value: libc::c_ulong, name: &'static str) -> Result<(), SandboxError> {
+    // SAFETY: these prctl() options take plain integers.
+    if unsafe { libc::prctl(option, value, 0, 0, 0) } == 0 {
+        Ok(())
+    } else {
+        Err(SandboxError::System(name, io::Error::last_os_error()))
+    }
+}
+
+/// Best effort: on a kernel without Landlock, or with an older ABI, the rest applies
+/// (the parent says once what is missing, see `landlock_shortfall`).
+fn restrict_with_landlock() -> Result<(), SandboxError> {
+    Ruleset::default()
+        .set_compatibility(CompatLevel::BestEffort)
+        .handle_access(AccessFs::from_all(LANDLOCK_ABI))?
+        .handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp)?
+        .scope(Scope::Signal | Scope::AbstractUnixSocket)?
+        .create()?
+        .restrict_self()?;
+    Ok(())
+}
+
+/// What this kernel's Landlock cannot do of what the sandbox asks, in a few words; None
+/// when it does it all.
+pub(crate) fn landlock_shortfall() -> Option<String> {
+    // SAFETY: with a null attribute, size 0 and LANDLOCK_CREATE_RULESET_VERSION (1), the
+    // call only returns the ABI version (or fails); it reads and creates nothing.
+    let abi = unsafe {
+        libc::syscall(
+            libc::SYS_landlock_create_ruleset,
+            std::ptr::null::<libc::c_void>(),
+            0usize,
+            1u32,
+        )
+    };
+    match abi {
+        abi if abi >= LANDLOCK_ABI_NUMBER => None,
+        abi if abi >= 4 => Some(format!(
+            "Landlock ABI {abi} cannot keep signals and abstract sockets inside the child"
+        )),
+        abi if abi >= 1 => Some(format!(
+            "Landlock ABI {abi} cannot deny TCP, nor keep signals inside the child"
+        )),
+        _ => Some("no Landlock in this kernel: its file system and TCP rules are off".into()),
+    }
+}
+
+/// Installs the SIGSYS handler that names a blocked system call, then dies of it.
+fn report_blocked_calls() -> Result<(), SandboxError> {
+    // SAFETY: a zeroed sigaction is valid; the handler is async-signal-safe (it only
+    // writes to stderr, resets SIGSYS and raises it).
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_blocked_call as *const () as usize;
+        action.sa_flags = libc::SA_SIGINFO;
+        if libc::sigaction(libc::SIGSYS, &action, std::ptr::null_mut()) != 0 {
+            return Err(SandboxError::System("sigaction", io::Error::last_os_error()));
+        }
+    }
+    Ok(())
+}
+
+/// Where the kernel puts the blocked call's number in a SIGSYS `siginfo_t`: after
+/// `si_signo`, `si_errno`, `si_code`, padding, and the call's address.
+const SI_SYSCALL_OFFSET: usize = 24;
+const BLOCKED: &[u8] = b"worker sandbox: blocked system call ";
+
+extern "C" fn on_blocked_call(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo_t for SA_SIGINFO handlers; for SIGSYS
+    // from seccomp its `_sigsys` member holds the call's number at that offset.
+    let call = unsafe { info.cast::<u8>().add(SI_SYSCALL_OFFSET).cast::<i32>().read() };
+    // The number in decimal, then a newline, written from the end: no allocation here.
+    let mut digits = [b'\n'; 12];
+    let mut start = digits.len() - 1;
+    let mut rest = call.unsigned_abs();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    // SAFETY: write(), signal() and raise() are async-signal-safe; the buffers live.
+    unsafe {
+        libc::write(2, BLOCKED.as_ptr().cast(), BLOCKED.len());
+        libc::write(2, digits[start..].as_ptr().cast(), digits.len() - start);
+        libc::signal(libc::SIGSYS, libc::SIG_DFL);
+        libc::raise(libc::SIGSYS);
+    }
+}
+
+fn filter_system_calls() -> Result<(), SandboxError> {
+    let arch = TargetArch::try_from(std::env::consts::ARCH)?;
+    let allowed: BpfProgram =
+        SeccompFilter::new(allowed_calls()?, SeccompAction::Trap, SeccompAction::Allow, arch)?
+            .try_into()?;
+    let clone3: BpfProgram = SeccompFilter::new(
+        BTreeMap::from([(libc::SYS_clone3, Vec::new())]),
+        SeccompAction::Allow,
+        SeccompAction::Errno(libc::ENOSYS as u32),
+        arch,
+    )?
+    .try_into()?;
+    // Installing a filter takes a prctl() the allowlist does not allow: it goes last.
+    seccompiler::apply_filter_all_threads(&clone3)?;
+    seccompiler::apply_filter_all_threads(&allowed)?;
+    Ok(())
+}
+
+/// The system calls a worker makes, each allowed outright or only with the arguments
+/// shown.
+fn allowed_calls() -> Result<BTreeMap<i64, Vec<SeccompRule>>, SandboxError> {
+    // SAFETY: getpid() cannot fail.
+    let own_pid = unsafe { libc::getpid() } as u64;
+    let mut calls: BTreeMap<i64, Vec<SeccompRule>> = [
+        // The pipes, stderr and the main contexts' wakeups.
+        libc::SYS_read,
+        libc::SYS_write,
+        libc::SYS_readv,
+        libc::SYS_writev,
+        libc::SYS_close,
+        libc::SYS_eventfd2,
+        libc::SYS_ppoll,
+        libc::SYS_epoll_create1,
+        libc::SYS_epoll_ctl,
+        libc::SYS_epoll_pwait,
+        // Memory.
+        libc::SYS_mmap,
+        libc::SYS_munmap,
+        libc::SYS_mprotect,
+        libc::SYS_mremap,
+        libc::SYS_madvise,
+        libc::SYS_brk,
+        // Threads (clone only with CLONE_THREAD, below; clone3 answers ENOSYS).
+        libc::SYS_clone3,
+        libc::SYS_futex,
+        libc::SYS_set_robust_list,
+        libc::SYS_rseq,
+        libc::SYS_sched_yield,
+        libc::SYS_sched_getaffinity,
+        libc::SYS_setpriority,
+        libc::SYS_getpriority,
+        // Signals to itself (kill and tgkill only with its own process id, below).
+        libc::SYS_rt_sigaction,
+        libc::SYS_rt_sigprocmask,
+        libc::SYS_rt_sigreturn,
+        libc::SYS_sigaltstack,
+        // Time and randomness.
+        libc::SYS_clock_gettime,
+        libc::SYS_clock_getres,
+        libc::SYS_clock_nanosleep,
+        libc::SYS_nanosleep,
+        libc::SYS_getrandom,
+        // Who it is, and the end.
+        libc::SYS_getpid,
+        libc::SYS_gettid,
+        libc::SYS_restart_syscall,
+        libc::SYS_exit,
+        libc::SYS_exit_group,
+    ]
+    .into_iter()
+    .chain(x86_64_only_calls())
+    .map(|call| (call, Vec::new()))
+    .collect();
+    let argument = |index, value| {
+        SeccompCondition::new(index, SeccompCmpArgLen::Qword, SeccompCmpOp::Eq, value)
+    };
+    let own_threads = SeccompCondition::new(
+        0,
+        SeccompCmpArgLen::Qword,
+        SeccompCmpOp::MaskedEq(libc::CLONE_THREAD as u64),
+        libc::CLONE_THREAD as u64,
+    )?;
+    calls.insert(libc::SYS_clone, vec![SeccompRule::new(vec![own_threads])?]);
+    calls.insert(libc::SYS_kill, vec![SeccompRule::new(vec![argument(0, own_pid)?])?]);
+    calls.insert(libc::SYS_tgkill, vec![SeccompRule::new(vec![argument(0, own_pid)?])?]);
+    // Threads name themselves; nothing else of prctl.
+    let names = [libc::PR_SET_NAME, libc::PR_GET_NAME]
+        .map(|option| Ok(SeccompRule::new(vec![argument(0, option as u64)?])?))
+        .into_iter()
+        .collect::<Result<Vec<_>, SandboxError>>()?;
+    calls.insert(libc::SYS_prctl, names);
+    Ok(calls)
+}
+
+/// Calls that only x86_64 has, in the older forms its libraries still use.
+#[cfg(target_arch = "x86_64")]
+fn x86_64_only_calls() -> [i64; 2] {
+    [libc::SYS_poll, libc::SYS_epoll_wait]
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn x86_64_only_calls() -> [i64; 0] {
+    []
+}
