@@ -112,7 +112,7 @@ pub use child_command::ChildCommand;
 pub use launcher::{Backend, CommandSender, Launch, Launcher, WorkerHandle, JOIN_TIMEOUT};
 pub use process::child::ChildError;
 pub use process::frame;
+pub use process::sandbox::{confinement, Confinement, Enforced, SandboxError};
 pub use report::{signal_name, Command, CrashReason, Report};
 pub use source::OwnedSource;
-pub use process::sandbox::SandboxError;
 pub use task::{Flow, Kind, Pace, Task, DEFAULT_MEMORY_LIMIT};

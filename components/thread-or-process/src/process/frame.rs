@@ -262,6 +262,7 @@ mod tests {
                 params: vec![1, 2, 3],
                 report_interval: Duration::from_millis(50),
                 running: true,
+                confined: true,
             }),
         ];
         let commands = [
@@ -318,9 +319,9 @@ mod tests {
             // Hello: protocol 4, app version 7.
             &[3, 0, 0, 0, 0, 4, 7],
             // Begin: kind "tally", params [1, 2, 3], report interval (0 s, 50 000 000 ns)
-            // as varints, running.
+            // as varints, running, confined.
             &[
-                17, 0, 0, 0, 1, 5, 116, 97, 108, 108, 121, 3, 1, 2, 3, 0, 128, 225, 235, 23, 1,
+                18, 0, 0, 0, 1, 5, 116, 97, 108, 108, 121, 3, 1, 2, 3, 0, 128, 225, 235, 23, 1, 1,
             ],
             &[2, 0, 0, 0, 2, 0],
             &[2, 0, 0, 0, 2, 1],

@@ -14,9 +14,11 @@
 
 use std::collections::BTreeMap;
 use std::io;
+use std::sync::OnceLock;
 
 use landlock::{
-    Access, AccessFs, AccessNet, CompatLevel, Compatible, Ruleset, RulesetAttr, Scope, ABI,
+    Access, AccessFs, AccessNet, CompatLevel, Compatible, Ruleset, RulesetAttr, RulesetStatus,
+    Scope, ABI,
 };
 use seccompiler::{
     BpfProgram, SeccompAction, SeccompCmpArgLen, SeccompCmpOp, SeccompCondition, SeccompFilter,
@@ -29,6 +31,35 @@ const LANDLOCK_ABI: ABI = ABI::V6;
 const LANDLOCK_ABI_NUMBER: i64 = 6;
 /// Enough for the pipes, stderr, and a wakeup descriptor per main context.
 const OPEN_FILES: libc::rlim_t = 16;
+
+/// How far a worker child is confined: what [`confinement`] says inside one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Confinement {
+    /// How much of its Landlock ruleset the kernel enforces.
+    pub landlock: Enforced,
+    /// The address-space cap, in bytes.
+    pub memory_limit: u64,
+}
+
+/// How much of a layer is in force.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enforced {
+    /// All of it.
+    Fully,
+    /// What the kernel's version of it can do.
+    Partly,
+    /// None: the kernel lacks it.
+    Not,
+}
+
+static CONFINED: OnceLock<Confinement> = OnceLock::new();
+
+/// In a worker child, how it was confined before its task began; None in any other
+/// process (and in a child started without its sandbox, which only the bench does).
+pub fn confinement() -> Option<Confinement> {
+    CONFINED.get().copied()
+}
 
 /// Why a child could not confine itself; it then refuses to run its task.
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +87,10 @@ pub(crate) fn close_inherited_descriptors() -> Result<(), SandboxError> {
     if closed == 0 {
         Ok(())
     } else {
-        Err(SandboxError::System("close_range", io::Error::last_os_error()))
+        Err(SandboxError::System(
+            "close_range",
+            io::Error::last_os_error(),
+        ))
     }
 }
 
@@ -68,9 +102,14 @@ pub(crate) fn confine(memory_limit: u64) -> Result<(), SandboxError> {
     set_limit(libc::RLIMIT_CORE, 0)?;
     prctl(libc::PR_SET_NO_NEW_PRIVS, 1, "PR_SET_NO_NEW_PRIVS")?;
     prctl(libc::PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE")?;
-    restrict_with_landlock()?;
+    let landlock = restrict_with_landlock()?;
     report_blocked_calls()?;
-    filter_system_calls()
+    filter_system_calls()?;
+    let _ = CONFINED.set(Confinement {
+        landlock,
+        memory_limit,
+    });
+    Ok(())
 }
 
 fn set_limit(resource: libc::__rlimit_resource_t, value: u64) -> Result<(), SandboxError> {
@@ -82,11 +121,18 @@ fn set_limit(resource: libc::__rlimit_resource_t, value: u64) -> Result<(), Sand
     if unsafe { libc::setrlimit(resource, &limit) } == 0 {
         Ok(())
     } else {
-        Err(SandboxError::System("setrlimit", io::Error::last_os_error()))
+        Err(SandboxError::System(
+            "setrlimit",
+            io::Error::last_os_error(),
+        ))
     }
 }
 
-fn prctl(option: libc::c_int, value: libc::c_ulong, name: &'static str) -> Result<(), SandboxError> {
+fn prctl(
+    option: libc::c_int,
+    value: libc::c_ulong,
+    name: &'static str,
+) -> Result<(), SandboxError> {
     // SAFETY: these prctl() options take plain integers.
     if unsafe { libc::prctl(option, value, 0, 0, 0) } == 0 {
         Ok(())
@@ -97,15 +143,19 @@ fn prctl(option: libc::c_int, value: libc::c_ulong, name: &'static str) -> Resul
 
 /// Best effort: on a kernel without Landlock, or with an older ABI, the rest applies
 /// (the parent says once what is missing, see `landlock_shortfall`).
-fn restrict_with_landlock() -> Result<(), SandboxError> {
-    Ruleset::default()
+fn restrict_with_landlock() -> Result<Enforced, SandboxError> {
+    let status = Ruleset::default()
         .set_compatibility(CompatLevel::BestEffort)
         .handle_access(AccessFs::from_all(LANDLOCK_ABI))?
         .handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp)?
         .scope(Scope::Signal | Scope::AbstractUnixSocket)?
         .create()?
         .restrict_self()?;
-    Ok(())
+    Ok(match status.ruleset {
+        RulesetStatus::FullyEnforced => Enforced::Fully,
+        RulesetStatus::PartiallyEnforced => Enforced::Partly,
+        RulesetStatus::NotEnforced => Enforced::Not,
+    })
 }
 
 /// What this kernel's Landlock cannot do of what the sandbox asks, in a few words; None
@@ -142,7 +192,10 @@ fn report_blocked_calls() -> Result<(), SandboxError> {
         action.sa_sigaction = on_blocked_call as *const () as usize;
         action.sa_flags = libc::SA_SIGINFO;
         if libc::sigaction(libc::SIGSYS, &action, std::ptr::null_mut()) != 0 {
-            return Err(SandboxError::System("sigaction", io::Error::last_os_error()));
+            return Err(SandboxError::System(
+                "sigaction",
+                io::Error::last_os_error(),
+            ));
         }
     }
     Ok(())
@@ -156,7 +209,12 @@ const BLOCKED: &[u8] = b"worker sandbox: blocked system call ";
 extern "C" fn on_blocked_call(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid siginfo_t for SA_SIGINFO handlers; for SIGSYS
     // from seccomp its `_sigsys` member holds the call's number at that offset.
-    let call = unsafe { info.cast::<u8>().add(SI_SYSCALL_OFFSET).cast::<i32>().read() };
+    let call = unsafe {
+        info.cast::<u8>()
+            .add(SI_SYSCALL_OFFSET)
+            .cast::<i32>()
+            .read()
+    };
     // The number in decimal, then a newline, written from the end: no allocation here.
     let mut digits = [b'\n'; 12];
     let mut start = digits.len() - 1;
@@ -180,9 +238,13 @@ extern "C" fn on_blocked_call(_: libc::c_int, info: *mut libc::siginfo_t, _: *mu
 
 fn filter_system_calls() -> Result<(), SandboxError> {
     let arch = TargetArch::try_from(std::env::consts::ARCH)?;
-    let allowed: BpfProgram =
-        SeccompFilter::new(allowed_calls()?, SeccompAction::Trap, SeccompAction::Allow, arch)?
-            .try_into()?;
+    let allowed: BpfProgram = SeccompFilter::new(
+        allowed_calls()?,
+        SeccompAction::Trap,
+        SeccompAction::Allow,
+        arch,
+    )?
+    .try_into()?;
     let clone3: BpfProgram = SeccompFilter::new(
         BTreeMap::from([(libc::SYS_clone3, Vec::new())]),
         SeccompAction::Allow,
@@ -261,8 +323,14 @@ fn allowed_calls() -> Result<BTreeMap<i64, Vec<SeccompRule>>, SandboxError> {
         libc::CLONE_THREAD as u64,
     )?;
     calls.insert(libc::SYS_clone, vec![SeccompRule::new(vec![own_threads])?]);
-    calls.insert(libc::SYS_kill, vec![SeccompRule::new(vec![argument(0, own_pid)?])?]);
-    calls.insert(libc::SYS_tgkill, vec![SeccompRule::new(vec![argument(0, own_pid)?])?]);
+    calls.insert(
+        libc::SYS_kill,
+        vec![SeccompRule::new(vec![argument(0, own_pid)?])?],
+    );
+    calls.insert(
+        libc::SYS_tgkill,
+        vec![SeccompRule::new(vec![argument(0, own_pid)?])?],
+    );
     // Threads name themselves; nothing else of prctl.
     let names = [libc::PR_SET_NAME, libc::PR_GET_NAME]
         .map(|option| Ok(SeccompRule::new(vec![argument(0, option as u64)?])?))
