@@ -40,6 +40,14 @@ fn quick_bench_reports_every_figure_as_json() {
             );
         }
     }
+    let sandbox = &report["sandbox"];
+    for figure in ["spawn_confined_ms", "spawn_unconfined_ms", "job_confined_s"] {
+        assert!(
+            sandbox[figure]["median"].is_number() && sandbox[figure]["count"].as_u64() > Some(0),
+            "sandbox.{figure} missing: {report}"
+        );
+    }
+    assert!(sandbox["spawn_cost_ms"].is_number(), "{report}");
     let sieve = report["sieve"].as_array().expect("sieve figures");
     assert!(
         !sieve.is_empty() && sieve.iter().all(|figures| figures["offload_s"].is_number()),

@@ -7,6 +7,7 @@ use offload_components::kinds;
 use offload_components::settings::Backend;
 use relm4::gtk::glib;
 use relm4::ComponentController;
+use thread_or_process::Launcher;
 
 use super::window::{close, launch_window, run_main_loop_until};
 
@@ -17,9 +18,19 @@ pub fn job_headless(
     upto: u64,
     workers: usize,
 ) -> Result<(Duration, u64), String> {
+    job_headless_from(&kinds::launcher(), backend, upto, workers)
+}
+
+/// `job_headless`, its workers started by `launcher`.
+pub fn job_headless_from(
+    launcher: &Launcher,
+    backend: Backend,
+    upto: u64,
+    workers: usize,
+) -> Result<(Duration, u64), String> {
     let (sender, receiver) = relm4::channel();
     let mut job = JobRun::launch(
-        &kinds::launcher(),
+        launcher,
         backend,
         upto,
         workers,

@@ -1,6 +1,7 @@
 //! `offload bench`: measures, on the user's machine, what the README claims: the sieve
 //! against primesieve, a job in the window as fast as headless, the window answering
-//! quickly while a job runs on every core, quick closing, no memory growth when flooded.
+//! quickly while a job runs on every core, quick closing, no memory growth when flooded,
+//! and what the worker children's sandbox costs.
 //! Prints a table, or JSON with `--json`.
 //!
 //! It opens its own windows (in this process, and as child `offload` processes), so it
@@ -10,6 +11,7 @@
 mod jobs;
 mod pause;
 mod round_trip;
+mod sandbox;
 mod sieve;
 mod window;
 
@@ -49,6 +51,10 @@ struct Sizes {
     pauses: usize,
     close_runs: usize,
     flood_for: Duration,
+    /// Worker children started confined and unconfined, in turns.
+    sandbox_spawns: usize,
+    /// Rounds of the job in confined and unconfined children, in turns.
+    sandbox_job_rounds: usize,
 }
 
 const FULL: Sizes = Sizes {
@@ -63,6 +69,8 @@ const FULL: Sizes = Sizes {
     pauses: 500,
     close_runs: 5,
     flood_for: Duration::from_secs(60),
+    sandbox_spawns: 50,
+    sandbox_job_rounds: 5,
 };
 
 const QUICK: Sizes = Sizes {
@@ -76,6 +84,8 @@ const QUICK: Sizes = Sizes {
     pauses: 20,
     close_runs: 2,
     flood_for: Duration::from_secs(2),
+    sandbox_spawns: 5,
+    sandbox_job_rounds: 1,
 };
 
 /// One round trip per this: 1000 of them take 10 s.
@@ -92,6 +102,58 @@ struct Report {
     round_trip_rounds: usize,
     thread: BackendFigures,
     process: BackendFigures,
+    sandbox: SandboxFigures,
+}
+
+/// What the worker children's sandbox costs.
+#[derive(Serialize)]
+struct SandboxFigures {
+    spawn_confined_ms: Spread,
+    spawn_unconfined_ms: Spread,
+    /// The difference of the two medians.
+    spawn_cost_ms: f64,
+    job_rounds: usize,
+    job_confined_s: Spread,
+    job_unconfined_s: Spread,
+}
+
+/// A median, the lowest and highest of the figures it rests on, and how many.
+#[derive(Serialize)]
+struct Spread {
+    median: f64,
+    min: f64,
+    max: f64,
+    count: usize,
+}
+
+impl Spread {
+    fn of(figures: &[f64]) -> Self {
+        Self {
+            median: median(figures),
+            min: figures.iter().copied().fold(f64::INFINITY, f64::min),
+            max: figures.iter().copied().fold(0.0, f64::max),
+            count: figures.len(),
+        }
+    }
+}
+
+impl SandboxFigures {
+    fn of(rounds: &sandbox::SandboxRounds) -> Self {
+        let ms_of =
+            |times: &[Duration]| -> Vec<f64> { times.iter().map(|time| ms(*time)).collect() };
+        let s_of =
+            |times: &[Duration]| -> Vec<f64> { times.iter().map(Duration::as_secs_f64).collect() };
+        let spawn_confined_ms = Spread::of(&ms_of(&rounds.spawn_confined));
+        let spawn_unconfined_ms = Spread::of(&ms_of(&rounds.spawn_unconfined));
+        Self {
+            spawn_cost_ms: spawn_confined_ms.median - spawn_unconfined_ms.median,
+            spawn_confined_ms,
+            spawn_unconfined_ms,
+            job_rounds: rounds.job_confined.len(),
+            job_confined_s: Spread::of(&s_of(&rounds.job_confined)),
+            job_unconfined_s: Spread::of(&s_of(&rounds.job_unconfined)),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -241,6 +303,12 @@ pub fn run(json: bool, quick: bool) -> Result<(), String> {
             }
         }
     }
+    let sandbox_rounds = sandbox::measure(
+        sizes.sandbox_spawns,
+        sizes.sandbox_job_rounds,
+        sizes.job_upto,
+        cores,
+    )?;
     let [thread_jobs, process_jobs] = jobs;
     let [thread_trips, process_trips] = round_trips;
     let report = Report {
@@ -259,6 +327,7 @@ pub fn run(json: bool, quick: bool) -> Result<(), String> {
             process_jobs,
             process_trips,
         )?,
+        sandbox: SandboxFigures::of(&sandbox_rounds),
     };
     if json {
         let text = serde_json::to_string_pretty(&report).map_err(|error| error.to_string())?;
@@ -467,5 +536,42 @@ fn print_table(report: &Report) {
         format!("RSS growth, {:.0} s of flooding", thread.flood_seconds),
         thread.flood_rss_growth_kib,
         process.flood_rss_growth_kib
+    );
+    print_sandbox(&report.sandbox);
+}
+
+fn print_sandbox(sandbox: &SandboxFigures) {
+    let spread = |figures: &Spread, unit: &str| {
+        format!(
+            "{:.2}{unit} ({:.2}-{:.2})",
+            figures.median, figures.min, figures.max
+        )
+    };
+    println!();
+    println!(
+        "{:<44} {:>22} {:>22}   target",
+        "the worker child's sandbox", "confined", "unconfined"
+    );
+    println!(
+        "{:<44} {:>22} {:>22}",
+        format!(
+            "start to first news, median (min-max) ({})",
+            sandbox.spawn_confined_ms.count
+        ),
+        spread(&sandbox.spawn_confined_ms, "ms"),
+        spread(&sandbox.spawn_unconfined_ms, "ms")
+    );
+    println!(
+        "{:<44} {:>20.2}ms {:>22}   <= 2 ms",
+        "what the sandbox adds to a start (medians)", sandbox.spawn_cost_ms, ""
+    );
+    println!(
+        "{:<44} {:>22} {:>22}   within spread",
+        format!(
+            "job on every core, processes ({} rounds)",
+            sandbox.job_rounds
+        ),
+        spread(&sandbox.job_confined_s, "s"),
+        spread(&sandbox.job_unconfined_s, "s")
     );
 }

@@ -67,9 +67,6 @@ pub enum SandboxError {
     /// A resource limit, `prctl` or the SIGSYS handler was refused.
     #[error("{0} failed: {1}")]
     System(&'static str, io::Error),
-    /// Landlock is there but refused the ruleset.
-    #[error("Landlock failed: {0}")]
-    Landlock(#[from] landlock::RulesetError),
     /// The seccomp filter could not be built or installed.
     #[error("seccomp failed: {0}")]
     Seccomp(#[from] seccompiler::Error),
@@ -102,7 +99,7 @@ pub(crate) fn confine(memory_limit: u64) -> Result<(), SandboxError> {
     set_limit(libc::RLIMIT_CORE, 0)?;
     prctl(libc::PR_SET_NO_NEW_PRIVS, 1, "PR_SET_NO_NEW_PRIVS")?;
     prctl(libc::PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE")?;
-    let landlock = restrict_with_landlock()?;
+    let landlock = restrict_with_landlock();
     report_blocked_calls()?;
     filter_system_calls()?;
     let _ = CONFINED.set(Confinement {
@@ -141,21 +138,22 @@ fn prctl(
     }
 }
 
-/// Best effort: on a kernel without Landlock, or with an older ABI, the rest applies
-/// (the parent says once what is missing, see `landlock_shortfall`).
-fn restrict_with_landlock() -> Result<Enforced, SandboxError> {
-    let status = Ruleset::default()
+/// Best effort: on a kernel without Landlock, or with an older ABI, or where another
+/// sandbox's filter refuses its system calls (a Flatpak's may), the rest applies; the
+/// parent says once what is missing (`landlock_shortfall`).
+fn restrict_with_landlock() -> Enforced {
+    let restricted = Ruleset::default()
         .set_compatibility(CompatLevel::BestEffort)
-        .handle_access(AccessFs::from_all(LANDLOCK_ABI))?
-        .handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp)?
-        .scope(Scope::Signal | Scope::AbstractUnixSocket)?
-        .create()?
-        .restrict_self()?;
-    Ok(match status.ruleset {
-        RulesetStatus::FullyEnforced => Enforced::Fully,
-        RulesetStatus::PartiallyEnforced => Enforced::Partly,
-        RulesetStatus::NotEnforced => Enforced::Not,
-    })
+        .handle_access(AccessFs::from_all(LANDLOCK_ABI))
+        .and_then(|ruleset| ruleset.handle_access(AccessNet::BindTcp | AccessNet::ConnectTcp))
+        .and_then(|ruleset| ruleset.scope(Scope::Signal | Scope::AbstractUnixSocket))
+        .and_then(|ruleset| ruleset.create())
+        .and_then(|ruleset| ruleset.restrict_self());
+    match restricted.map(|status| status.ruleset) {
+        Ok(RulesetStatus::FullyEnforced) => Enforced::Fully,
+        Ok(RulesetStatus::PartiallyEnforced) => Enforced::Partly,
+        Ok(RulesetStatus::NotEnforced) | Err(_) => Enforced::Not,
+    }
 }
 
 /// What this kernel's Landlock cannot do of what the sandbox asks, in a few words; None
