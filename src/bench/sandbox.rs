@@ -56,7 +56,7 @@ pub fn measure(
 /// The confined one first in even rounds, the unconfined one first in odd ones (and back
 /// again, to put the results in order).
 fn in_turn<T>(round: usize, confined: T, unconfined: T) -> (T, T) {
-    if round % 2 == 0 {
+    if round.is_multiple_of(2) {
         (confined, unconfined)
     } else {
         (unconfined, confined)
