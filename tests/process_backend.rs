@@ -424,6 +424,77 @@ fn the_child_refuses_garbage_instead_of_a_handshake() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
+/// What `/proc/<pid>/status` says of `field`.
+fn status_of(pid: u32, field: &str) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .map(|value| value.trim().to_owned())
+        .unwrap_or_default()
+}
+
+/// A worker child shows its sandbox in /proc: seccomp filtering, no new privileges, and a
+/// cap on its address space.
+fn assert_confined(child: u32) {
+    assert_eq!(status_of(child, "Seccomp:"), "2", "child {child}");
+    assert_eq!(status_of(child, "NoNewPrivs:"), "1", "child {child}");
+    let limits = std::fs::read_to_string(format!("/proc/{child}/limits")).unwrap_or_default();
+    let address_space = limits
+        .lines()
+        .find(|line| line.starts_with("Max address space"))
+        .expect("the limits list the address space");
+    assert!(
+        !address_space.contains("unlimited"),
+        "child {child}: {address_space}"
+    );
+}
+
+#[test]
+fn a_counting_child_is_confined() {
+    let _table = process_table();
+    let mut harness = Harness::counting(Backend::Process, FAST, None);
+    harness.until(|report| counted(report).is_some());
+    let children = worker_children();
+    assert_eq!(children.len(), 1, "{children:?}");
+    assert_confined(children[0]);
+    harness.shutdown();
+}
+
+#[test]
+fn the_children_of_a_headless_job_are_confined() {
+    let mut job = Command::new(env!("CARGO_BIN_EXE_offload"))
+        .args(["headless", "--job", "primes", "--upto", "1e12"])
+        .args(["--workers", "2", "--backend", "process"])
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("offload headless starts");
+    let deadline = Instant::now() + PATIENCE;
+    let children = loop {
+        let children = process_list::children(job.id());
+        if children.len() == 2
+            && children
+                .iter()
+                .all(|child| status_of(*child, "Seccomp:") == "2")
+        {
+            break children;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "two confined children: {children:?}"
+        );
+        std::thread::yield_now();
+    };
+    children.iter().copied().for_each(assert_confined);
+    // SAFETY: kill() has no memory-safety preconditions; `job` is our own child.
+    unsafe { libc::kill(job.id() as libc::pid_t, libc::SIGTERM) };
+    assert!(job.wait().expect("the job exits").success());
+    assert!(
+        children.iter().all(|child| !alive(*child)),
+        "a child is left"
+    );
+}
+
 /// Waits (bounded) until this process has `count` worker children; a child appears only
 /// once the worker's thread got to spawning it.
 fn wait_for_children(count: usize) -> Vec<u32> {

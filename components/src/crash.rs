@@ -35,6 +35,7 @@ pub fn describe(reason: &CrashReason) -> String {
             );
             fill(&gettext("Worker process could not start ({})"), &[&error])
         }
+        _ => gettext("Worker stopped unexpectedly"),
     }
 }
 

@@ -94,14 +94,14 @@ impl Task for Sieving {
     }
 }
 
-/// Gives the calling thread (alone: Linux keeps a niceness per thread) the niceness
+/// Gives the calling thread (alone: Linux keeps a niceness per thread, and `who` 0 is
+/// the calling thread, the only one a confined worker child may name) the niceness
 /// asked for. Lowering one's priority needs no privilege; raising it may, and where it
 /// is refused the thread keeps the priority it had, which is all a job can ask for.
 fn set_this_threads_niceness(niceness: u8) {
-    // SAFETY: gettid() cannot fail; setpriority() only reads its integer arguments.
+    // SAFETY: setpriority() only reads its integer arguments.
     unsafe {
-        let thread = libc::gettid() as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, thread, libc::c_int::from(niceness));
+        libc::setpriority(libc::PRIO_PROCESS, 0, libc::c_int::from(niceness));
     }
 }
 

@@ -46,9 +46,9 @@ impl ChildCommand {
         }
     }
 
-    /// Start children from `program` instead of this executable (tests, or an app whose
-    /// children are a helper binary).
-    pub fn program(self, program: PathBuf) -> Self {
+    /// Start children from `program` instead of this executable (see
+    /// [`Launcher::children_from`](crate::Launcher::children_from)).
+    pub(crate) fn program(self, program: PathBuf) -> Self {
         Self { program, ..self }
     }
 

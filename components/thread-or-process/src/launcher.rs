@@ -179,25 +179,20 @@ impl Launcher {
     /// Serves the parent on stdin and stdout if this process was started as a worker
     /// child (see [`ChildCommand::is_this_process`]), until it says Shutdown or goes
     /// away; None in any other process, which goes on as the app.
+    ///
+    /// Call it first thing in `main`, before any thread starts or any file is opened: a
+    /// child closes every descriptor above stderr, and confines itself only while it has
+    /// a single thread (it refuses to run otherwise).
     pub fn serve_if_child(&self) -> Option<Result<(), ChildError>> {
-        self.child
-            .is_this_process()
-            .then(|| self.serve(Box::new(io::stdin()), Box::new(io::stdout())))
-    }
-
-    /// Serves one parent on `commands` and `reports`, as a worker child does.
-    pub fn serve(
-        &self,
-        commands: Box<dyn io::Read + Send>,
-        reports: Box<dyn io::Write>,
-    ) -> Result<(), ChildError> {
-        child::serve(
-            &self.kinds,
-            &self.child.process_name,
-            child::envelope(self.child.app_version),
-            commands,
-            reports,
-        )
+        self.child.is_this_process().then(|| {
+            child::serve(
+                &self.kinds,
+                &self.child.process_name,
+                child::envelope(self.child.app_version),
+                Box::new(io::stdin()),
+                Box::new(io::stdout()),
+            )
+        })
     }
 
     /// Whether this process was started as one of this launcher's worker children.

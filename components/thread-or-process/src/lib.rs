@@ -92,8 +92,17 @@
 //!   messages between steps (with [`Pace::Busy`], after a millisecond of them).
 //! - News says where the work is, not what happened since the last report: reports are
 //!   coalesced, so a report may stand for many steps.
-//! - A task on the process backend runs in a process that has only the parent's pipes:
-//!   its stdout is the frame protocol, so it must never print there.
+//! - A kind's parameters and its news each fit in a frame (64 KiB, postcard-encoded).
+//!
+//! # What a task may do in a worker child
+//! A child confines itself before its task begins (see [`Confinement`]): it has only its
+//! pipes to the parent and stderr, an address space capped at [`Kind::MEMORY_LIMIT`],
+//! no file system (opening a file fails), no sockets, no new processes, and a seccomp
+//! allowlist of the system calls a worker makes; any other call ends the child with
+//! SIGSYS (`CrashReason::KilledBySignal`), naming the call on stderr. So a task computes
+//! on what its kind carries and reports news; it reads no files (not even through a
+//! library: `std::thread::available_parallelism` reads `/proc` and `/sys`, and gets a
+//! refusal), and never prints on stdout, which carries the frames.
 
 #![deny(missing_docs)]
 

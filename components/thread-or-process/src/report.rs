@@ -50,8 +50,9 @@ impl<N> Report<N> {
     }
 }
 
-/// Why a worker crashed.
+/// Why a worker crashed. New reasons may come: match with a fallback.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum CrashReason {
     /// The task panicked (on a thread, or in the child).
     Panicked,

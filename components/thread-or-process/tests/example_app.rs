@@ -20,6 +20,8 @@ use process_list::{alive, children};
 
 /// Generous: only reached when something is broken.
 const PATIENCE: Duration = Duration::from_secs(20);
+/// How many terms the example sums in a step.
+const TERMS_A_STEP: u64 = 1000;
 
 fn main() -> ExitCode {
     display::require_display_tools();
@@ -55,7 +57,11 @@ fn run_on(backend: &str) {
         .expect("dbus-run-session starts");
     let mut reports = Reports::of(&mut session);
     reports.until("Started");
-    let before = reports.news_done();
+    // Several reports in, so that a sum started over would show.
+    let mut before = reports.news_done();
+    while before < 10 * TERMS_A_STEP {
+        before = reports.news_done();
+    }
     let app = descendant_named(session.id(), "leibniz");
     let mut workers = Vec::new();
 
@@ -63,10 +69,14 @@ fn run_on(backend: &str) {
         let first = only_worker_child(app);
         // SAFETY: kill() has no memory-safety preconditions; `first` is our grandchild.
         unsafe { libc::kill(first as libc::pid_t, libc::SIGKILL) };
-        reports.until("Crashed(KilledBySignal(9))");
+        // Reports that were on their way when it was killed may come first.
+        let last_before = reports.news_done_until("Crashed(KilledBySignal(9))", before);
         reports.until("Started");
         let after = reports.news_done();
-        assert!(after >= before, "the sum went back: {before} then {after}");
+        assert!(
+            after > last_before,
+            "the sum went back: {last_before} terms before the kill, {after} after"
+        );
         let second = only_worker_child(app);
         assert_ne!(first, second, "a new child took over");
         assert!(!alive(first), "the killed child was reaped");
@@ -124,13 +134,30 @@ impl Reports {
     /// Waits for news; how many terms it says are summed.
     fn news_done(&mut self) -> u64 {
         loop {
-            let line = self.next();
-            if let Some(rest) = line.strip_prefix("News(Leibniz { done: ") {
-                let done = rest.split(',').next().expect("a count, then the sum");
-                return done.parse().expect("the count of terms");
+            if let Some(done) = terms_done(&self.next()) {
+                return done;
             }
         }
     }
+
+    /// Reads up to the line that starts with `end`; the most terms any news said, from
+    /// `newest` on.
+    fn news_done_until(&mut self, end: &str, mut newest: u64) -> u64 {
+        loop {
+            let line = self.next();
+            if line.starts_with(end) {
+                return newest;
+            }
+            newest = newest.max(terms_done(&line).unwrap_or(0));
+        }
+    }
+}
+
+/// How many terms a news line says are summed.
+fn terms_done(line: &str) -> Option<u64> {
+    let rest = line.strip_prefix("News(Leibniz { done: ")?;
+    let done = rest.split(',').next().expect("a count, then the sum");
+    Some(done.parse().expect("the count of terms"))
 }
 
 /// The process named `name` among the descendants of `root` (waiting until it shows).

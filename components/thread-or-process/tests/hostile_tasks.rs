@@ -21,6 +21,8 @@ use thread_or_process::{
 
 /// Generous: only reached when something is broken.
 const PATIENCE: Duration = Duration::from_secs(10);
+/// How Rust words EACCES.
+const PERMISSION_DENIED: &str = "Permission denied (os error 13)";
 /// What a task that is about to spin forever says first.
 const SPINNING: &str = "spinning from the next step on";
 
@@ -40,6 +42,9 @@ enum Attempt {
     SpinForever,
     /// Not an attack: says how the child was confined.
     DescribeSandbox,
+    /// Not an attack: what a parser does, allocating and freeing megabytes in small
+    /// pieces (glibc then trims the thread's heap, and reads a /proc file to do so).
+    Churn,
 }
 
 /// What an attempt that came back says: `Err` with the system's words, or `Ok`.
@@ -145,6 +150,14 @@ fn attempt(attempt: &Attempt) -> Outcome {
         }
         Attempt::SpinForever => unreachable!("a spinning task does not try anything else"),
         Attempt::DescribeSandbox => Err(format!("{:?}", thread_or_process::confinement())),
+        Attempt::Churn => {
+            for _ in 0..10 {
+                let pieces: Vec<Box<[u8; 1024]>> =
+                    (0..10_000).map(|_| Box::new([1; 1024])).collect();
+                std::hint::black_box(&pieces);
+            }
+            Ok(())
+        }
     }
 }
 
@@ -197,6 +210,8 @@ enum Ending {
     StoppedBySandbox,
     /// The child did not answer Shutdown, and was stopped anyway.
     StoppedAnyway,
+    /// It did what it set out to do (only work that is no attack).
+    Succeeded,
 }
 
 fn main() -> ExitCode {
@@ -207,6 +222,15 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         };
     }
+    // A pipe this process holds open without O_CLOEXEC, as a careless library might:
+    // a child must not keep it.
+    let mut leaked = [0; 2];
+    // SAFETY: pipe() writes two descriptors into the array.
+    assert_eq!(
+        unsafe { libc::pipe(leaked.as_mut_ptr()) },
+        0,
+        "a pipe to leak"
+    );
     let context = glib::MainContext::new();
     let _default = context.acquire().expect("a fresh context is free");
     let listener = TcpListener::bind("127.0.0.1:0").expect("a port on loopback");
@@ -225,6 +249,7 @@ fn main() -> ExitCode {
         Attempt::Allocate(8 << 30),
         Attempt::NewPipe,
         Attempt::SpinForever,
+        Attempt::Churn,
     ];
 
     let (steady_sender, steady_reports) = relm4::channel();
@@ -238,8 +263,14 @@ fn main() -> ExitCode {
     for attempt in attempts {
         let ending = run(&context, attempt.clone());
         let expected = match attempt {
+            // Landlock refuses it, or, where there is none, seccomp.
+            Attempt::ReadFile(_) | Attempt::ListFolder(_) | Attempt::CreateFile(_) => {
+                Ending::Refused(PERMISSION_DENIED.into())
+            }
+            // The allocator's own words, whatever they are: it failed, and said so.
             Attempt::Allocate(_) => Ending::Refused(ending_words(&ending)),
             Attempt::SpinForever => Ending::StoppedAnyway,
+            Attempt::Churn => Ending::Succeeded,
             _ => Ending::StoppedBySandbox,
         };
         assert_eq!(ending, expected, "{attempt:?}");
@@ -272,7 +303,7 @@ fn run(context: &glib::MainContext, attempt: Attempt) -> Ending {
         .expect("the context is free");
     let ending = loop {
         match next(context, &reports) {
-            Report::Finished(Some(Ok(()))) => panic!("the attempt succeeded"),
+            Report::Finished(Some(Ok(()))) => break Ending::Succeeded,
             Report::Finished(Some(Err(words))) => break Ending::Refused(words),
             Report::Crashed(CrashReason::KilledBySignal(libc::SIGSYS)) => {
                 break Ending::StoppedBySandbox
@@ -283,7 +314,7 @@ fn run(context: &glib::MainContext, attempt: Attempt) -> Ending {
             _ => {}
         }
     };
-    if let Ending::Refused(_) = ending {
+    if let Ending::Refused(_) | Ending::Succeeded = ending {
         worker.emit(Command::Shutdown);
         while !matches!(next(context, &reports), Report::Stopped(_)) {}
     }
@@ -323,6 +354,16 @@ fn the_child_is_confined(context: &glib::MainContext) {
         filters(steady) > filters("self"),
         "the child adds seccomp filters"
     );
+    let descriptors = std::fs::read_dir(format!("/proc/{steady}/fd")).expect("its descriptors");
+    for descriptor in descriptors.filter_map(Result::ok) {
+        let number = descriptor.file_name().to_string_lossy().into_owned();
+        let target = std::fs::read_link(descriptor.path()).unwrap_or_default();
+        let target = target.to_string_lossy();
+        assert!(
+            ["0", "1", "2"].contains(&number.as_str()) || target == "anon_inode:[eventfd]",
+            "the child keeps descriptor {number}: {target}"
+        );
+    }
     let limits = std::fs::read_to_string(format!("/proc/{steady}/limits")).unwrap_or_default();
     let address_space = limits
         .lines()

@@ -20,6 +20,8 @@ use crate::task::Kind;
 
 /// The exit status of a child whose task panicked, as for a panicking program.
 const PANICKED_STATUS: i32 = 101;
+/// The exit status of a child whose news does not fit in a frame.
+const NEWS_TOO_LONG_STATUS: i32 = 3;
 
 /// Why a worker child could not serve its parent.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +49,9 @@ pub enum ChildError {
     /// The pipes to the parent failed.
     #[error("talking to the parent failed: {0}")]
     Frame(#[from] FrameError),
+    /// The thread that reads the parent's commands could not start.
+    #[error("cannot read the parent's commands: {0}")]
+    NoCommandReader(std::io::Error),
     /// The worker did not stop in time after Shutdown.
     #[error("the worker did not stop in time")]
     WorkerHung,
@@ -106,7 +111,11 @@ pub(crate) fn serve_kind<K: Kind>(
         &sender,
         |report| report,
     );
-    relay_commands(commands, worker.sender());
+    if let Err(error) = relay_commands(commands, worker.sender()) {
+        worker.emit(Command::Shutdown);
+        worker.retire();
+        return Err(error);
+    }
 
     let quit = main_loop.clone();
     let shutdown = worker.sender();
@@ -115,6 +124,14 @@ pub(crate) fn serve_kind<K: Kind>(
             let panicked = matches!(report, Report::Crashed(_));
             let stopped = matches!(report, Report::Stopped(_));
             let sent = frame::write_frame(&mut reports, &FromChild::Report(report));
+            if let Err(FrameError::TooLong(length)) = sent {
+                // The app's mistake, not the parent's going away: end visibly.
+                tracing::error!(
+                    "a report of the kind '{}' takes {length} bytes, over the frame limit",
+                    K::NAME
+                );
+                std::process::exit(NEWS_TOO_LONG_STATUS);
+            }
             if panicked {
                 // The parent hears why, then sees this process end.
                 std::process::exit(PANICKED_STATUS);
@@ -171,7 +188,10 @@ fn handshake(
 
 /// Forwards commands from stdin on a thread of its own; Shutdown, the end of stdin, or
 /// anything that is not a command stops the worker. The thread ends with the process.
-fn relay_commands(mut commands: impl Read + Send + 'static, worker: CommandSender) {
+fn relay_commands(
+    mut commands: impl Read + Send + 'static,
+    worker: CommandSender,
+) -> Result<(), ChildError> {
     let relay = move || loop {
         match frame::read_frame::<ToChild>(&mut commands) {
             Ok(ToChild::Command(command)) if command != Command::Shutdown => worker.emit(command),
@@ -181,12 +201,11 @@ fn relay_commands(mut commands: impl Read + Send + 'static, worker: CommandSende
             }
         }
     };
-    let spawned = thread::Builder::new()
+    thread::Builder::new()
         .name("parent-commands".into())
-        .spawn(relay);
-    if spawned.is_err() {
-        tracing::error!("cannot read commands; stopping");
-    }
+        .spawn(relay)
+        .map(drop)
+        .map_err(ChildError::NoCommandReader)
 }
 
 /// The envelope a child of this library and app version sends.

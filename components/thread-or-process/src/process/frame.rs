@@ -110,7 +110,9 @@ pub fn encode<T: Serialize>(message: &T) -> Result<Vec<u8>, FrameError> {
     let length = u32::try_from(body.len())
         .ok()
         .filter(|length| *length <= MAX_FRAME_LEN)
-        .ok_or(FrameError::TooLong(u32::MAX))?;
+        .ok_or(FrameError::TooLong(
+            u32::try_from(body.len()).unwrap_or(u32::MAX),
+        ))?;
     let mut frame = Vec::with_capacity(LENGTH_PREFIX + body.len());
     frame.extend_from_slice(&length.to_le_bytes());
     frame.extend_from_slice(&body);

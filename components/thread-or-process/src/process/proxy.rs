@@ -2,7 +2,11 @@
 //! starts the child, relays commands as frames and the child's frames as reports.
 //!
 //! It speaks exactly the thread worker's commands and reports, so the owner does not
-//! care where the work happens. `Stopped` is sent only once the child is reaped.
+//! care where the work happens. `Stopped` is sent only once the child is reaped. It
+//! trusts the child no more than any input: news is coalesced here again, and a report
+//! out of its place (a second `Started`, a `Paused` nobody asked for) is a broken child.
+
+use std::time::Instant;
 
 use std::fmt::Debug;
 use std::time::Duration;
@@ -16,6 +20,7 @@ use crate::child_command::ChildCommand;
 use crate::report::{Command, CrashReason, Report};
 use crate::source::OwnedSource;
 use crate::thread::ExitSignal;
+use crate::throttle::{Offer, ReportThrottle};
 
 /// How long a new child may take to say Hello.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -41,6 +46,8 @@ enum Event<N> {
     ChildSaid(Result<FromChild<N>, FrameError>),
     /// The child missed a deadline (handshake, or stopping).
     ChildDeadline,
+    /// Time to pass on news the throttle held back.
+    FlushNews,
 }
 
 impl<N> From<Command> for ProxyInput<N> {
@@ -62,6 +69,10 @@ pub(crate) struct ChildProxy<N: DeserializeOwned + Clone + Debug + Send + 'stati
     /// The newest news the child reported: what Stopped carries when the child cannot
     /// say it any more.
     newest: Option<N>,
+    /// What the child may still say: its commands' answers, counted as they are sent.
+    expected: Expected,
+    throttle: ReportThrottle<N>,
+    flush: Option<OwnedSource>,
     deadline: Option<OwnedSource>,
     _exit: ExitSignal,
 }
@@ -77,6 +88,7 @@ where
     /// Runs on the launching thread; the child is spawned from the worker's own thread.
     fn init(init: ProxyInit, sender: ComponentSender<Self>) -> Self {
         sender.input(ProxyInput(Event::SpawnChild));
+        let report_interval = init.plan.report_interval;
         Self {
             child_command: init.child,
             plan: init.plan,
@@ -86,6 +98,9 @@ where
             done: false,
             failure: None,
             newest: None,
+            expected: Expected::default(),
+            throttle: ReportThrottle::new(report_interval),
+            flush: None,
             deadline: None,
             _exit: init.exit,
         }
@@ -101,6 +116,12 @@ where
             Event::SpawnChild => self.spawn(&sender),
             Event::ChildSaid(Ok(frame)) => self.hear(frame, &sender),
             Event::ChildSaid(Err(ending)) => self.child_ended(&ending, &sender),
+            Event::FlushNews => {
+                self.flush = None;
+                if let Some(news) = self.throttle.flush(Instant::now()) {
+                    let _ = sender.output(Report::News(news));
+                }
+            }
             Event::ChildDeadline => {
                 self.deadline = None;
                 if !self.greeted && !self.stopping {
@@ -142,9 +163,16 @@ where
         };
         // A child that is gone already shows up as the end of its pipe.
         let _ = child.send(&ToChild::Hello(self.own_envelope()));
-        let _ = child.send(&ToChild::Begin(self.plan.clone()));
+        let begun = child.send(&ToChild::Begin(self.plan.clone()));
         self.child = Some(child);
         self.arm_deadline(sender, HANDSHAKE_TIMEOUT);
+        if let Err(FrameError::TooLong(length)) = begun {
+            tracing::error!(
+                "the kind '{}' takes {length} bytes, over the frame limit",
+                self.plan.kind
+            );
+            self.fail(CrashReason::BrokeProtocol);
+        }
     }
 
     fn command(&mut self, command: Command) {
@@ -152,6 +180,7 @@ where
             return;
         }
         if let Some(child) = &mut self.child {
+            self.expected.asked(command);
             // A failed write means the child died; its pipe's end will say how.
             let _ = child.send(&ToChild::Command(command));
         }
@@ -192,10 +221,31 @@ where
     }
 
     fn relay(&mut self, report: Report<N>, sender: &ComponentSender<Self>) {
+        if !self.expected.heard(&report) {
+            self.fail(CrashReason::BrokeProtocol);
+            return;
+        }
         match &report {
-            Report::News(news) => self.newest = Some(news.clone()),
-            Report::Cleared => self.newest = None,
-            Report::Paused(newest) | Report::Finished(newest) => self.newest.clone_from(newest),
+            Report::News(news) => {
+                self.newest = Some(news.clone());
+                match self.throttle.offer(news.clone(), Instant::now()) {
+                    Offer::SendNow(_) => {}
+                    Offer::HoldUntil(when) => return self.arm_flush(sender, when),
+                    Offer::Held => return,
+                }
+            }
+            Report::Cleared | Report::Paused(_) | Report::Finished(_) => {
+                // Held news is news no more: the answer says where the work is.
+                self.throttle.discard();
+                self.flush = None;
+                match &report {
+                    Report::Cleared => self.newest = None,
+                    Report::Paused(newest) | Report::Finished(newest) => {
+                        self.newest.clone_from(newest);
+                    }
+                    _ => {}
+                }
+            }
             Report::Started => {}
             // Held back until the child is reaped: Stopped promises nothing runs.
             Report::Stopped(newest) => {
@@ -246,10 +296,78 @@ where
         let _ = sender.output(report);
     }
 
+    fn arm_flush(&mut self, sender: &ComponentSender<Self>, when: Instant) {
+        let sender = sender.clone();
+        let wait = when.saturating_duration_since(Instant::now());
+        self.flush = Some(OwnedSource::once(wait, move || {
+            sender.input(ProxyInput(Event::FlushNews));
+        }));
+    }
+
     fn arm_deadline(&mut self, sender: &ComponentSender<Self>, after: Duration) {
         let sender = sender.clone();
         self.deadline = Some(OwnedSource::once(after, move || {
             sender.input(ProxyInput(Event::ChildDeadline));
         }));
+    }
+}
+
+/// What a well-behaved child may say next: `Started` once, then news until it finishes,
+/// and one `Paused` or `Cleared` per Pause or Reset sent (fewer if it cannot reset).
+#[derive(Debug, Default)]
+struct Expected {
+    started: bool,
+    finished: bool,
+    pauses: u32,
+    resets: u32,
+}
+
+impl Expected {
+    fn asked(&mut self, command: Command) {
+        match command {
+            Command::Pause => self.pauses = self.pauses.saturating_add(1),
+            Command::Reset => self.resets = self.resets.saturating_add(1),
+            Command::Start | Command::Shutdown => {}
+        }
+    }
+
+    /// Takes `report` in; false if it is out of its place.
+    fn heard<N>(&mut self, report: &Report<N>) -> bool {
+        let answered = |count: &mut u32| count.checked_sub(1).map(|left| *count = left);
+        match report {
+            Report::Started => !std::mem::replace(&mut self.started, true),
+            _ if !self.started => false,
+            Report::News(_) => !self.finished,
+            Report::Finished(_) => !std::mem::replace(&mut self.finished, true),
+            Report::Paused(_) => answered(&mut self.pauses).is_some(),
+            Report::Cleared => {
+                self.finished = false;
+                answered(&mut self.resets).is_some()
+            }
+            Report::Stopped(_) | Report::Crashed(_) => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_child_may_answer_only_what_it_was_asked() {
+        let mut expected = Expected::default();
+        assert!(!expected.heard(&Report::News(1)), "news before Started");
+        assert!(expected.heard(&Report::<u64>::Started));
+        assert!(!expected.heard(&Report::<u64>::Started), "a second Started");
+        assert!(expected.heard(&Report::News(1)));
+        assert!(!expected.heard(&Report::Paused(Some(1))), "Paused unasked");
+        expected.asked(Command::Pause);
+        assert!(expected.heard(&Report::Paused(Some(1))));
+        assert!(!expected.heard(&Report::<u64>::Cleared), "Cleared unasked");
+        assert!(expected.heard(&Report::Finished(Some(2))));
+        assert!(!expected.heard(&Report::News(3)), "news after Finished");
+        expected.asked(Command::Reset);
+        assert!(expected.heard(&Report::<u64>::Cleared));
+        assert!(expected.heard(&Report::News(0)), "news again after a reset");
     }
 }

@@ -8,9 +8,15 @@
 //! - seccomp: an allowlist of the system calls a worker needs. Anything else traps: the
 //!   handler names the call on stderr and the child dies of SIGSYS. `clone3` fails with
 //!   ENOSYS, so that glibc starts threads with `clone`, whose flags can be checked.
+//!   Opening a file is left to Landlock, which refuses it (glibc's allocator reads a
+//!   `/proc` file when it trims a thread's heap, and copes with a refusal, not with a
+//!   trap); without Landlock, seccomp refuses it with EACCES.
 //!
 //! Landlock restricts only the calling thread and those it starts later, so `confine`
-//! runs while the child has a single thread.
+//! refuses to run unless the child has a single thread.
+
+#[cfg(not(target_pointer_width = "64"))]
+compile_error!("the SIGSYS handler reads a 64-bit siginfo_t");
 
 use std::collections::BTreeMap;
 use std::io;
@@ -64,6 +70,9 @@ pub fn confinement() -> Option<Confinement> {
 /// Why a child could not confine itself; it then refuses to run its task.
 #[derive(Debug, thiserror::Error)]
 pub enum SandboxError {
+    /// Another thread runs already: it would escape Landlock.
+    #[error("the child runs {0} threads; it must confine itself while it has one")]
+    Threads(usize),
     /// A resource limit, `prctl` or the SIGSYS handler was refused.
     #[error("{0} failed: {1}")]
     System(&'static str, io::Error),
@@ -78,22 +87,49 @@ pub enum SandboxError {
 /// Closes every file descriptor above stderr: the child keeps only its pipes to the
 /// parent and stderr, whatever the parent held open without `O_CLOEXEC`.
 pub(crate) fn close_inherited_descriptors() -> Result<(), SandboxError> {
-    // SAFETY: close_range() only closes descriptors; nothing in this process uses any
-    // above 2 yet (the child calls this first of all).
+    // SAFETY (all three blocks): closing descriptors, and reading a limit into a struct
+    // that lives across the call, have no memory-safety preconditions; nothing in this
+    // process uses a descriptor above 2 yet (the child calls this first of all).
     let closed = unsafe { libc::syscall(libc::SYS_close_range, 3u32, u32::MAX, 0u32) };
     if closed == 0 {
-        Ok(())
-    } else {
-        Err(SandboxError::System(
-            "close_range",
-            io::Error::last_os_error(),
-        ))
+        return Ok(());
     }
+    let error = io::Error::last_os_error();
+    if error.raw_os_error() != Some(libc::ENOSYS) {
+        return Err(SandboxError::System("close_range", error));
+    }
+    // Before Linux 5.9: one by one, up to the most a process may have open.
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return Err(SandboxError::System(
+            "getrlimit",
+            io::Error::last_os_error(),
+        ));
+    }
+    let highest = libc::c_int::try_from(limit.rlim_cur).unwrap_or(libc::c_int::MAX);
+    for descriptor in 3..highest {
+        unsafe { libc::close(descriptor) };
+    }
+    Ok(())
+}
+
+/// How many threads this process runs, as the kernel counts them.
+fn threads() -> Result<usize, SandboxError> {
+    let tasks = std::fs::read_dir("/proc/self/task")
+        .map_err(|error| SandboxError::System("reading /proc/self/task", error))?;
+    Ok(tasks.count())
 }
 
 /// Confines this (single-threaded) process as the module says, its address space capped
 /// at `memory_limit` bytes.
 pub(crate) fn confine(memory_limit: u64) -> Result<(), SandboxError> {
+    match threads()? {
+        1 => {}
+        threads => return Err(SandboxError::Threads(threads)),
+    }
     set_limit(libc::RLIMIT_AS, memory_limit)?;
     set_limit(libc::RLIMIT_NOFILE, OPEN_FILES)?;
     set_limit(libc::RLIMIT_CORE, 0)?;
@@ -101,7 +137,7 @@ pub(crate) fn confine(memory_limit: u64) -> Result<(), SandboxError> {
     prctl(libc::PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE")?;
     let landlock = restrict_with_landlock();
     report_blocked_calls()?;
-    filter_system_calls()?;
+    filter_system_calls(landlock)?;
     let _ = CONFINED.set(Confinement {
         landlock,
         memory_limit,
@@ -177,7 +213,11 @@ pub(crate) fn landlock_shortfall() -> Option<String> {
         abi if abi >= 1 => Some(format!(
             "Landlock ABI {abi} cannot deny TCP, nor keep signals inside the child"
         )),
-        _ => Some("no Landlock in this kernel: its file system and TCP rules are off".into()),
+        _ => Some(
+            "no Landlock here (the kernel, or a sandbox around the app, lacks it): \
+             seccomp alone refuses files, and TCP through its ban on sockets"
+                .into(),
+        ),
     }
 }
 
@@ -199,15 +239,23 @@ fn report_blocked_calls() -> Result<(), SandboxError> {
     Ok(())
 }
 
-/// Where the kernel puts the blocked call's number in a SIGSYS `siginfo_t`: after
-/// `si_signo`, `si_errno`, `si_code`, padding, and the call's address.
+/// Where the kernel puts the blocked call's number in a SIGSYS `siginfo_t` (64-bit):
+/// after `si_signo`, `si_errno`, `si_code`, padding, and the call's address.
 const SI_SYSCALL_OFFSET: usize = 24;
+/// The `si_code` of a SIGSYS that seccomp raised.
+const SYS_SECCOMP: libc::c_int = 1;
 const BLOCKED: &[u8] = b"worker sandbox: blocked system call ";
 
 extern "C" fn on_blocked_call(_: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
     // SAFETY: the kernel passes a valid siginfo_t for SA_SIGINFO handlers; for SIGSYS
     // from seccomp its `_sigsys` member holds the call's number at that offset.
     let call = unsafe {
+        if (*info).si_code != SYS_SECCOMP {
+            // Not seccomp's: die of it as if there were no handler.
+            libc::signal(libc::SIGSYS, libc::SIG_DFL);
+            libc::raise(libc::SIGSYS);
+            return;
+        }
         info.cast::<u8>()
             .add(SI_SYSCALL_OFFSET)
             .cast::<i32>()
@@ -234,8 +282,18 @@ extern "C" fn on_blocked_call(_: libc::c_int, info: *mut libc::siginfo_t, _: *mu
     }
 }
 
-fn filter_system_calls() -> Result<(), SandboxError> {
+fn filter_system_calls(landlock: Enforced) -> Result<(), SandboxError> {
     let arch = TargetArch::try_from(std::env::consts::ARCH)?;
+    let refusing = |calls: &[i64], errno: libc::c_int| -> Result<BpfProgram, SandboxError> {
+        let calls = calls.iter().map(|call| (*call, Vec::new())).collect();
+        let refuse = SeccompAction::Errno(errno.unsigned_abs());
+        Ok(SeccompFilter::new(calls, SeccompAction::Allow, refuse, arch)?.try_into()?)
+    };
+    seccompiler::apply_filter_all_threads(&refusing(&[libc::SYS_clone3], libc::ENOSYS)?)?;
+    if landlock == Enforced::Not {
+        seccompiler::apply_filter_all_threads(&refusing(&OPENING_CALLS, libc::EACCES)?)?;
+    }
+    // Installing a filter takes a prctl() the allowlist does not allow: it goes last.
     let allowed: BpfProgram = SeccompFilter::new(
         allowed_calls()?,
         SeccompAction::Trap,
@@ -243,18 +301,16 @@ fn filter_system_calls() -> Result<(), SandboxError> {
         arch,
     )?
     .try_into()?;
-    let clone3: BpfProgram = SeccompFilter::new(
-        BTreeMap::from([(libc::SYS_clone3, Vec::new())]),
-        SeccompAction::Allow,
-        SeccompAction::Errno(libc::ENOSYS as u32),
-        arch,
-    )?
-    .try_into()?;
-    // Installing a filter takes a prctl() the allowlist does not allow: it goes last.
-    seccompiler::apply_filter_all_threads(&clone3)?;
     seccompiler::apply_filter_all_threads(&allowed)?;
     Ok(())
 }
+
+/// The calls that open a file by its name: Landlock refuses them, or, without Landlock,
+/// an earlier seccomp filter does.
+#[cfg(target_arch = "x86_64")]
+const OPENING_CALLS: [i64; 2] = [libc::SYS_openat, libc::SYS_open];
+#[cfg(not(target_arch = "x86_64"))]
+const OPENING_CALLS: [i64; 1] = [libc::SYS_openat];
 
 /// The system calls a worker makes, each allowed outright or only with the arguments
 /// shown.
@@ -287,8 +343,6 @@ fn allowed_calls() -> Result<BTreeMap<i64, Vec<SeccompRule>>, SandboxError> {
         libc::SYS_rseq,
         libc::SYS_sched_yield,
         libc::SYS_sched_getaffinity,
-        libc::SYS_setpriority,
-        libc::SYS_getpriority,
         // Signals to itself (kill and tgkill only with its own process id, below).
         libc::SYS_rt_sigaction,
         libc::SYS_rt_sigprocmask,
@@ -308,6 +362,7 @@ fn allowed_calls() -> Result<BTreeMap<i64, Vec<SeccompRule>>, SandboxError> {
         libc::SYS_exit_group,
     ]
     .into_iter()
+    .chain(OPENING_CALLS)
     .chain(x86_64_only_calls())
     .map(|call| (call, Vec::new()))
     .collect();
@@ -321,6 +376,9 @@ fn allowed_calls() -> Result<BTreeMap<i64, Vec<SeccompRule>>, SandboxError> {
         libc::CLONE_THREAD as u64,
     )?;
     calls.insert(libc::SYS_clone, vec![SeccompRule::new(vec![own_threads])?]);
+    // Its own thread's priority only (who 0 is the calling thread), never the user's.
+    let own_thread = vec![argument(0, libc::PRIO_PROCESS as u64)?, argument(1, 0)?];
+    calls.insert(libc::SYS_setpriority, vec![SeccompRule::new(own_thread)?]);
     calls.insert(
         libc::SYS_kill,
         vec![SeccompRule::new(vec![argument(0, own_pid)?])?],

@@ -65,11 +65,11 @@ pub(crate) struct TaskWorker<N: Debug + Send + 'static> {
     _exit: ExitSignal,
 }
 
-/// Dropped without having answered Shutdown: the worker's thread is going down
-/// because `update` panicked. Nothing else drops a worker that was not stopped.
+/// Dropped while its thread unwinds: `update` (the task) panicked. A worker whose owner
+/// let go of it without Shutdown is dropped too, and has nobody left to tell.
 impl<N: Debug + Send + 'static> Drop for TaskWorker<N> {
     fn drop(&mut self) {
-        if !self.stopped {
+        if !self.stopped && std::thread::panicking() {
             report(&self.sender, Report::Crashed(CrashReason::Panicked));
         }
     }
