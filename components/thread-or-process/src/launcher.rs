@@ -8,7 +8,7 @@ use std::io;
 use std::sync::{Arc, Once};
 use std::time::Duration;
 
-use relm4::{Component, Sender};
+use relm4::{Component, Sender, Worker, WorkerController};
 
 use crate::child_command::ChildCommand;
 use crate::process::child::{self, ChildError, Registered, Registry};
@@ -166,12 +166,7 @@ impl Launcher {
                         exit,
                     })
                     .forward(receiver, transform);
-                let commands = controller.sender().clone();
-                WorkerHandle {
-                    commands: CommandSender::new(move |command| commands.emit(command.into())),
-                    controller: Box::new(controller),
-                    exit: watch,
-                }
+                WorkerHandle::new(controller, watch)
             }
         }
     }
@@ -231,12 +226,7 @@ where
             exit,
         })
         .forward(receiver, transform);
-    let commands = controller.sender().clone();
-    WorkerHandle {
-        commands: CommandSender::new(move |command| commands.emit(command.into())),
-        controller: Box::new(controller),
-        exit: watch,
-    }
+    WorkerHandle::new(controller, watch)
 }
 
 /// A launched worker, whichever backend runs it: its owner commands it, and retires it
@@ -261,6 +251,19 @@ impl fmt::Debug for WorkerHandle {
 }
 
 impl WorkerHandle {
+    fn new<W>(controller: WorkerController<W>, exit: ExitWatch) -> Self
+    where
+        W: Worker + 'static,
+        W::Input: From<Command>,
+    {
+        let commands = controller.sender().clone();
+        Self {
+            commands: CommandSender::new(move |command| commands.emit(command.into())),
+            controller: Box::new(controller),
+            exit,
+        }
+    }
+
     /// Sends `command` to the worker.
     pub fn emit(&self, command: Command) {
         self.commands.emit(command);
