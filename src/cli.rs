@@ -4,10 +4,11 @@
 use std::ffi::OsString;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use offload_components::fault::FaultPlan;
-use offload_components::settings::{
-    Backend, Delay, Overrides, MAX_NICENESS, MAX_UPTO, MAX_WORKERS,
-};
+use offload_components::choices::{Backend, Choices, Delay, MAX_NICENESS, MAX_UPTO, MAX_WORKERS};
+use offload_components::counter::fault::FaultPlan;
+use offload_components::job::{default_parts, JobRequest};
+
+use crate::window::WindowRun;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -152,21 +153,13 @@ fn parse_count(text: &str) -> Result<u64, String> {
 /// What to run, fully validated.
 #[derive(Debug, PartialEq)]
 pub enum Invocation {
-    Window {
-        /// Choices for this run only: never stored.
-        overrides: Overrides,
-        faults: Vec<FaultPlan>,
-        /// Start the job the overrides (or the stored choices) describe at once.
-        start_job: bool,
-        quit_when_done: bool,
-        close_after: Option<Delay>,
-    },
+    Window(WindowRun),
     Headless {
         worker_delay: Delay,
         count: Option<u64>,
     },
     HeadlessJob {
-        job: Job,
+        job: JobRequest,
         backend: Backend,
         niceness: u8,
     },
@@ -176,20 +169,11 @@ pub enum Invocation {
     },
 }
 
-/// A job asked for on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Job {
-    pub upto: u64,
-    pub workers: usize,
-}
-
 impl JobArgs {
-    fn job(&self) -> Option<Job> {
+    fn job(&self) -> Option<JobRequest> {
         let upto = self.upto.filter(|_| self.job == Some(JobKind::Primes))?;
-        let workers = self
-            .workers
-            .unwrap_or_else(offload_components::job::default_parts);
-        Some(Job { upto, workers })
+        let workers = self.workers.unwrap_or_else(default_parts);
+        Some(JobRequest { upto, workers })
     }
 }
 
@@ -239,7 +223,7 @@ where
         Some(Command::Bench { json, quick }) => Invocation::Bench { json, quick },
         None => {
             let job = cli.window.job.job();
-            let overrides = Overrides {
+            let overrides = Choices {
                 backend: cli.window.backend.map(Backend::from),
                 worker_delay: cli.window.worker_delay,
                 gui_delay: cli.window.gui_delay,
@@ -259,13 +243,13 @@ where
                     plan.kind
                 )));
             }
-            Invocation::Window {
+            Invocation::Window(WindowRun {
                 overrides,
                 faults,
                 start_job: job.is_some(),
                 quit_when_done: cli.window.quit_when_done,
                 close_after: cli.window.close_after,
-            }
+            })
         }
     })
 }
@@ -322,21 +306,21 @@ mod tests {
 
     #[test]
     fn no_arguments_open_the_window_with_nothing_overridden() {
-        let expected = Invocation::Window {
-            overrides: Overrides::default(),
+        let expected = Invocation::Window(WindowRun {
+            overrides: Choices::default(),
             faults: Vec::new(),
             start_job: false,
             quit_when_done: false,
             close_after: None,
-        };
+        });
         assert_eq!(parse_ok(&[]), expected);
     }
 
     #[test]
     fn process_backend_and_faults_are_chosen_on_the_command_line() {
-        let Invocation::Window {
+        let Invocation::Window(WindowRun {
             overrides, faults, ..
-        } = parse_ok(&[
+        }) = parse_ok(&[
             "--backend",
             "process",
             "--inject-fault",
@@ -376,18 +360,18 @@ mod tests {
         };
         assert_eq!(
             job,
-            Job {
+            JobRequest {
                 upto: 1_000_000_000,
                 workers: 3
             }
         );
         assert_eq!((backend, niceness), (Backend::Process, 5));
-        let Invocation::Window {
+        let Invocation::Window(WindowRun {
             overrides,
             start_job,
             quit_when_done,
             ..
-        } = parse_ok(&["--job", "primes", "--upto", "1000000", "--quit-when-done"])
+        }) = parse_ok(&["--job", "primes", "--upto", "1000000", "--quit-when-done"])
         else {
             panic!("expected the window");
         };
@@ -409,7 +393,7 @@ mod tests {
 
     #[test]
     fn window_delays_are_read_in_seconds() {
-        let Invocation::Window { overrides, .. } = parse_ok(&[
+        let Invocation::Window(WindowRun { overrides, .. }) = parse_ok(&[
             "--worker-delay",
             "0",
             "--gui-delay",

@@ -7,10 +7,10 @@
 use std::io::{self, BufWriter, Stdout, Write};
 use std::time::{Duration, Instant};
 
+use offload_components::choices::{Backend, Delay};
 use offload_components::counter::{Count, CounterTask};
 use offload_components::job::{JobOutcome, JobRun, Progress};
 use offload_components::kinds;
-use offload_components::settings::{Backend, Delay};
 use relm4::gtk::glib;
 use serde::{Deserialize, Serialize};
 use thread_or_process::{Command, Flow, Kind, Launch, Pace, Report, Task};
@@ -24,7 +24,6 @@ const ECHO_FLUSH_INTERVAL: Duration = Duration::from_millis(1);
 
 pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     let caught = CaughtSignals::catch()?;
-    let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<Report<u64>>();
     let echoed = EchoedCount(Count {
         delay: worker_delay.duration(),
@@ -40,19 +39,16 @@ pub fn count(worker_delay: Delay, count: Option<u64>) -> Result<(), String> {
     let interrupt = worker.sender();
     let signals = caught.deliver_to(move || interrupt.emit(Command::Shutdown));
 
-    let quit = main_loop.clone();
-    let worker_input = worker.sender();
-    glib::MainContext::default().spawn_local(async move {
+    // The main context dispatches the signals' sources while this waits.
+    glib::MainContext::default().block_on(async {
         while let Some(report) = receiver.recv().await {
             match report {
-                Report::Finished(_) => worker_input.emit(Command::Shutdown),
+                Report::Finished(_) => worker.emit(Command::Shutdown),
                 Report::Stopped(_) | Report::Crashed(_) => break,
                 _ => {}
             }
         }
-        quit.quit();
     });
-    main_loop.run();
 
     drop(signals);
     if worker.retire() {
@@ -125,7 +121,6 @@ enum JobEvent {
 
 pub fn primes(upto: u64, parts: usize, backend: Backend, niceness: u8) -> Result<(), String> {
     let caught = CaughtSignals::catch()?;
-    let main_loop = glib::MainLoop::new(None, false);
     let (sender, receiver) = relm4::channel::<JobEvent>();
     let mut job = JobRun::launch(
         &kinds::launcher(),
@@ -139,7 +134,6 @@ pub fn primes(upto: u64, parts: usize, backend: Backend, niceness: u8) -> Result
     let interrupt = sender.clone();
     let signals = caught.deliver_to(move || interrupt.emit(JobEvent::Interrupted));
 
-    let quit = main_loop.clone();
     let outcome = glib::MainContext::default().block_on(async move {
         while let Some(event) = receiver.recv().await {
             match event {
@@ -150,12 +144,11 @@ pub fn primes(upto: u64, parts: usize, backend: Backend, niceness: u8) -> Result
                 break;
             }
         }
-        quit.quit();
-        (job.state().outcome().clone(), job.state().detail())
+        (job.state().outcome().cloned(), job.state().detail())
     });
     drop(signals);
     match outcome {
-        (JobOutcome::Done { .. }, detail) => {
+        (Some(JobOutcome::Done { .. }), detail) => {
             let unit = match (backend, parts) {
                 (Backend::Thread, 1) => "thread",
                 (Backend::Thread, _) => "threads",
@@ -165,7 +158,7 @@ pub fn primes(upto: u64, parts: usize, backend: Backend, niceness: u8) -> Result
             say(&format!("{detail} on {parts} {unit}"));
             Ok(())
         }
-        (JobOutcome::Cancelled, _) => {
+        (Some(JobOutcome::Cancelled), _) => {
             say("Cancelled");
             Ok(())
         }

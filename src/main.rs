@@ -35,20 +35,7 @@ fn main() -> ExitCode {
     diagnostics::init("offload");
     quiet_panics();
     let outcome = match invocation {
-        Invocation::Window {
-            overrides,
-            faults,
-            start_job,
-            quit_when_done,
-            close_after,
-        } => window::run(window::WindowRun {
-            launcher,
-            overrides,
-            faults,
-            start_job,
-            quit_when_done,
-            close_after,
-        }),
+        Invocation::Window(run) => window::run(launcher, run),
         Invocation::Bench { json, quick } => bench::run(json, quick),
         Invocation::Headless {
             worker_delay,

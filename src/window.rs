@@ -4,8 +4,8 @@
 //! faults to inject into its counting workers.
 
 use offload_components::app::{App, AppInit, AppInput};
-use offload_components::fault::FaultPlan;
-use offload_components::settings::{Delay, Overrides};
+use offload_components::choices::{Choices, Delay};
+use offload_components::counter::fault::FaultPlan;
 use offload_components::stored::Stored;
 use offload_components::APP_ID;
 use relm4::{adw, gtk, MessageBroker, RelmApp};
@@ -17,16 +17,19 @@ use crate::signals::CaughtSignals;
 /// `--close-after`.
 static WINDOW: MessageBroker<AppInput> = MessageBroker::new();
 
+/// The window the command line asked for.
+#[derive(Debug, PartialEq)]
 pub struct WindowRun {
-    pub launcher: Launcher,
-    pub overrides: Overrides,
+    /// Settings for this run only: never stored.
+    pub overrides: Choices,
     pub faults: Vec<FaultPlan>,
+    /// Start the job the overrides (or the stored settings) describe at once.
     pub start_job: bool,
     pub quit_when_done: bool,
     pub close_after: Option<Delay>,
 }
 
-pub fn run(run: WindowRun) -> Result<(), String> {
+pub fn run(launcher: Launcher, run: WindowRun) -> Result<(), String> {
     // First: setting the locale is safe only while this is the only thread.
     offload_components::i18n::init();
     let signals = CaughtSignals::catch()?;
@@ -39,7 +42,7 @@ pub fn run(run: WindowRun) -> Result<(), String> {
     let init = AppInit {
         overrides: run.overrides,
         stored: Stored::open(),
-        launcher: run.launcher,
+        launcher,
         faults: run.faults,
         start_job: run.start_job,
         quit_when_done: run.quit_when_done,

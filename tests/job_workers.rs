@@ -7,8 +7,8 @@ mod harness;
 use std::time::Duration;
 
 use harness::{launcher, Harness};
+use offload_components::choices::Backend;
 use offload_components::job::Progress;
-use offload_components::settings::Backend;
 use thread_or_process::Report;
 
 #[test]
@@ -83,7 +83,7 @@ fn count_on_workers(upto: u64, workers: usize, patience: Duration) -> Option<u64
         )
     });
     match (ended, job.state().outcome()) {
-        (true, JobOutcome::Done { primes, .. }) => Some(*primes),
+        (true, Some(JobOutcome::Done { primes, .. })) => Some(*primes),
         _ => None,
     }
 }

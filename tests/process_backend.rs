@@ -15,10 +15,10 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use harness::{launcher, Harness, PATIENCE};
+use offload_components::choices::Backend;
+use offload_components::counter::fault::{FaultKind, FaultPlan};
 use offload_components::counter::Count;
-use offload_components::fault::{FaultKind, FaultPlan};
 use offload_components::kinds::KINDS_VERSION;
-use offload_components::settings::Backend;
 use process_list::alive;
 use thread_or_process::frame::{self, ChildPlan, Envelope, FromChild, ToChild, PROTOCOL_VERSION};
 use thread_or_process::{Command as WorkerCommand, CrashReason, Report};

@@ -2,7 +2,9 @@
 //! activates its shortcuts, and closes it, reading widgets and model directly.
 //!
 //! GTK may be initialised on one thread only, so this is a `harness = false` binary
-//! that runs its cases in order on the main thread. It re-runs itself under Xvfb.
+//! that runs its cases on the main thread. It re-runs itself under Xvfb. Each case opens
+//! and closes windows of its own, so the cases run in any order: a random one, from a
+//! seed it prints (`OFFLOAD_TEST_SEED=<seed>` runs that order again).
 
 #[path = "support/app_window.rs"]
 mod app_window;
@@ -14,13 +16,16 @@ use std::time::Duration;
 
 use app_window::{headline, let_run, shown_number, wait_until};
 use offload_components::app::{App, AppInput, Phase};
-use offload_components::settings::{Backend, Choice, Overrides};
+use offload_components::choices::{Backend, Choices};
 use offload_components::stored::Stored;
 use relm4::gtk::prelude::*;
 use relm4::{adw, gtk, ComponentController, Controller};
 
-/// A named step; the steps share one window and run in order.
-type Case = (&'static str, fn(&Controller<App>));
+/// Names the seed of the cases' order.
+const SEED: &str = "OFFLOAD_TEST_SEED";
+
+/// A named case; each opens the windows it needs and closes them.
+type Case = (&'static str, fn());
 
 fn main() -> ExitCode {
     if let Some(outcome) = app_window::rerun_on_private_display(&[], &[]) {
@@ -29,8 +34,7 @@ fn main() -> ExitCode {
 
     gtk::init().expect("the private display opens");
     adw::init().expect("libadwaita starts");
-    let app = app_window::launch(Backend::Thread, "0.02", "0.05", []);
-    let cases: [Case; 13] = [
+    let mut cases: Vec<Case> = vec![
         (
             "narrowing_the_window_stacks_the_job_row",
             narrowing_the_window_stacks_the_job_row,
@@ -52,6 +56,10 @@ fn main() -> ExitCode {
             an_override_is_shown_never_stored_and_ends_when_the_user_chooses,
         ),
         (
+            "a_size_typed_in_the_panel_is_applied_and_stored",
+            a_size_typed_in_the_panel_is_applied_and_stored,
+        ),
+        (
             "counts_and_shows_the_newest_number",
             counts_and_shows_the_newest_number,
         ),
@@ -60,10 +68,9 @@ fn main() -> ExitCode {
             pause_button_pauses_and_stops_refreshing,
         ),
         (
-            "reset_while_paused_clears_the_label",
-            reset_while_paused_clears_the_label,
+            "reset_while_paused_clears_the_label_and_start_counts_from_zero",
+            reset_while_paused_clears_the_label_and_start_counts_from_zero,
         ),
-        ("start_counts_again_from_zero", start_counts_again_from_zero),
         (
             "switching_backend_keeps_the_count_going",
             switching_backend_keeps_the_count_going,
@@ -78,8 +85,14 @@ fn main() -> ExitCode {
             ctrl_q_closes_after_the_worker_stopped,
         ),
     ];
-    for (name, case) in cases {
-        case(&app);
+    let seed = std::env::var(SEED)
+        .ok()
+        .and_then(|seed| seed.parse().ok())
+        .unwrap_or_else(|| fastrand::u64(..));
+    println!("running the cases in a random order: {SEED}={seed}");
+    fastrand::Rng::with_seed(seed).shuffle(&mut cases);
+    for (name, case) in &cases {
+        case();
         println!("test {name} ... ok");
     }
     println!(
@@ -89,55 +102,87 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn counts_and_shows_the_newest_number(app: &Controller<App>) {
-    wait_until("a number shows", || shown_number(app).is_some());
-    let first = shown_number(app).expect("shown");
-    wait_until("a higher number shows", || shown_number(app) > Some(first));
-    assert_eq!(app.widgets().start_pause_label.label(), "_Pause");
+/// A window counting in a thread, a number every 20 ms, refreshed every 50 ms.
+fn counting_window() -> Controller<App> {
+    app_window::launch(Backend::Thread, "0.02", "0.05", [])
 }
 
-fn pause_button_pauses_and_stops_refreshing(app: &Controller<App>) {
-    app.widgets().start_pause.emit_clicked();
-    wait_until("the pause is confirmed", || {
-        app.widgets().status.label() == "Paused"
-    });
-    assert_eq!(app.widgets().start_pause_label.label(), "_Start");
+fn counts_and_shows_the_newest_number() {
+    let app = counting_window();
+    wait_until("a number shows", || shown_number(&app).is_some());
+    let first = shown_number(&app).expect("shown");
+    wait_until("a higher number shows", || shown_number(&app) > Some(first));
+    assert_eq!(start_pause_label(&app), "_Pause");
+    app_window::close(&app);
+}
+
+fn start_pause_label(app: &Controller<App>) -> String {
+    let counter = app.model().counter().widgets().start_pause_label.clone();
+    counter.label().into()
+}
+
+fn status(app: &Controller<App>) -> String {
+    let status = app.model().counter().widgets().status.clone();
+    status.label().into()
+}
+
+fn click_start_pause(app: &Controller<App>) {
+    let button = app.model().counter().widgets().start_pause.clone();
+    button.emit_clicked();
+}
+
+/// Clicks Pause once a number shows, and waits until the worker confirmed it.
+fn pause_when_counting(app: &Controller<App>) {
+    wait_until("a number shows", || shown_number(app).is_some());
+    click_start_pause(app);
+    wait_until("the pause is confirmed", || status(app) == "Paused");
+}
+
+fn pause_button_pauses_and_stops_refreshing() {
+    let app = counting_window();
+    pause_when_counting(&app);
+    assert_eq!(start_pause_label(&app), "_Start");
     assert!(
         !app.model().is_refreshing(),
         "a paused window keeps no refresh timer"
     );
-    let paused_at = shown_number(app);
+    let paused_at = shown_number(&app);
     assert!(paused_at.is_some());
     // Several worker delays later, still the same number.
     let_run(Duration::from_millis(200));
-    assert_eq!(shown_number(app), paused_at);
+    assert_eq!(shown_number(&app), paused_at);
+    app_window::close(&app);
 }
 
-fn reset_while_paused_clears_the_label(app: &Controller<App>) {
-    app.widgets().reset.emit_clicked();
-    wait_until("the label is cleared", || headline(app) == "No number yet");
-    assert_eq!(app.widgets().status.label(), "Press Start to count");
-}
+fn reset_while_paused_clears_the_label_and_start_counts_from_zero() {
+    let app = counting_window();
+    pause_when_counting(&app);
+    let reset = app.model().counter().widgets().reset.clone();
+    reset.emit_clicked();
+    wait_until("the label is cleared", || headline(&app) == "No number yet");
+    assert_eq!(status(&app), "Press Start to count");
 
-fn start_counts_again_from_zero(app: &Controller<App>) {
-    app.widgets().start_pause.emit_clicked();
-    wait_until("a number shows again", || shown_number(app).is_some());
+    click_start_pause(&app);
+    wait_until("a number shows again", || shown_number(&app).is_some());
     assert!(
-        shown_number(app) < Some(10),
+        shown_number(&app) < Some(10),
         "the count restarted: {}",
-        headline(app)
+        headline(&app)
     );
     assert!(app.model().is_refreshing());
+    app_window::close(&app);
 }
 
-fn switching_backend_keeps_the_count_going(app: &Controller<App>) {
-    let before = shown_number(app).expect("counting");
+fn switching_backend_keeps_the_count_going() {
+    let app = counting_window();
+    wait_until("a number shows", || shown_number(&app).is_some());
+    let before = shown_number(&app).expect("counting");
     app.model().backend_switch().pick(Backend::Process);
     wait_until("numbers come from the process", || {
-        headline(app).starts_with("Number in process: ")
+        headline(&app).starts_with("Number in process: ")
     });
     assert_eq!(app.model().backend(), Backend::Process);
-    let in_process = shown_number(app).expect("a number");
+    let in_process = shown_number(&app).expect("a number");
     assert!(
         in_process >= before,
         "the count went back: {before} -> {in_process}"
@@ -145,13 +190,14 @@ fn switching_backend_keeps_the_count_going(app: &Controller<App>) {
 
     app.model().backend_switch().pick(Backend::Thread);
     wait_until("numbers come from the thread again", || {
-        headline(app).starts_with("Number in thread: ")
+        headline(&app).starts_with("Number in thread: ")
     });
-    let in_thread = shown_number(app).expect("a number");
+    let in_thread = shown_number(&app).expect("a number");
     assert!(
         in_thread >= in_process,
         "the count went back: {in_process} -> {in_thread}"
     );
+    app_window::close(&app);
 }
 
 fn job_detail(app: &Controller<App>) -> String {
@@ -163,7 +209,8 @@ fn job_detail(app: &Controller<App>) -> String {
         .to_string()
 }
 
-fn a_job_shows_its_result(app: &Controller<App>) {
+fn a_job_shows_its_result() {
+    let app = &counting_window();
     app.model().job_panel().widgets().upto.set_value(1e6);
     app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job's result", || {
@@ -174,9 +221,11 @@ fn a_job_shows_its_result(app: &Controller<App>) {
         1.0
     );
     assert_eq!(job_button_label(app), "_Count primes");
+    app_window::close(app);
 }
 
-fn cancel_stops_a_huge_job_at_once(app: &Controller<App>) {
+fn cancel_stops_a_huge_job_at_once() {
+    let app = &counting_window();
     app.model().job_panel().widgets().upto.set_value(1e12);
     app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job runs", || job_detail(app).contains("numbers/s"));
@@ -184,9 +233,11 @@ fn cancel_stops_a_huge_job_at_once(app: &Controller<App>) {
     app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job is cancelled", || job_detail(app) == "Cancelled");
     assert!(app.model().job_panel().widgets().job_progress.fraction() < 0.01);
+    app_window::close(app);
 }
 
-fn ctrl_q_closes_after_the_worker_stopped(app: &Controller<App>) {
+fn ctrl_q_closes_after_the_worker_stopped() {
+    let app = &counting_window();
     let window = app.widget();
     let accels = relm4::main_application().accels_for_action("win.quit");
     assert!(
@@ -208,10 +259,10 @@ fn job_button_label(app: &Controller<App>) -> String {
 
 /// Two windows on the same stored choices: the header's backend clicked in one is
 /// stored, and the other follows at once.
-fn a_choice_made_in_one_window_reaches_every_window(_: &Controller<App>) {
+fn a_choice_made_in_one_window_reaches_every_window() {
     let stored = Stored::in_memory();
-    let first = app_window::launch_storing_in(&stored, Overrides::default());
-    let second = app_window::launch_storing_in(&stored, Overrides::default());
+    let first = app_window::launch_storing_in(&stored, Choices::default());
+    let second = app_window::launch_storing_in(&stored, Choices::default());
     wait_until("both count", || {
         shown_number(&first).is_some() && shown_number(&second).is_some()
     });
@@ -229,11 +280,11 @@ fn a_choice_made_in_one_window_reaches_every_window(_: &Controller<App>) {
 
 /// `--backend process` over a stored thread: the window shows the override and never
 /// stores it; the user's click on Thread is stored and applies.
-fn an_override_is_shown_never_stored_and_ends_when_the_user_chooses(_: &Controller<App>) {
+fn an_override_is_shown_never_stored_and_ends_when_the_user_chooses() {
     let stored = Stored::in_memory();
-    let overrides = Overrides {
+    let overrides = Choices {
         backend: Some(Backend::Process),
-        ..Overrides::default()
+        ..Choices::default()
     };
     let app = app_window::launch_storing_in(&stored, overrides);
     wait_until("counting in the overriding process", || {
@@ -252,7 +303,10 @@ fn an_override_is_shown_never_stored_and_ends_when_the_user_chooses(_: &Controll
     });
     assert_eq!(stored.load().backend, Some(Backend::Thread));
     // The override is over: a change stored elsewhere now applies here too.
-    stored.save(Choice::Backend(Backend::Process));
+    stored.save(Choices {
+        backend: Some(Backend::Process),
+        ..Choices::default()
+    });
     wait_until("the stored change applies", || {
         headline(&app).starts_with("Number in process: ")
     });
@@ -261,7 +315,8 @@ fn an_override_is_shown_never_stored_and_ends_when_the_user_chooses(_: &Controll
 
 /// Ctrl+P and Ctrl+R mean Print and Reload in GNOME apps: no action of ours takes them,
 /// and every action of the window has its key.
-fn shortcuts_leave_print_and_reload_to_gnome(_: &Controller<App>) {
+fn shortcuts_leave_print_and_reload_to_gnome() {
+    let app = counting_window();
     let application = relm4::main_application();
     let mut taken = Vec::new();
     for action in [
@@ -283,11 +338,13 @@ fn shortcuts_leave_print_and_reload_to_gnome(_: &Controller<App>) {
             "{standard} in {taken:?}"
         );
     }
+    app_window::close(&app);
 }
 
 /// Narrower than a phone's width, the job row stacks (the Flatpak's window: through its
 /// breakpoint); wider again, it lays out side by side.
-fn narrowing_the_window_stacks_the_job_row(app: &Controller<App>) {
+fn narrowing_the_window_stacks_the_job_row() {
+    let app = &counting_window();
     let window = app.widget();
     let (width, height) = window.default_size();
     let narrow = || app.model().job_panel().model().is_narrow();
@@ -296,6 +353,7 @@ fn narrowing_the_window_stacks_the_job_row(app: &Controller<App>) {
     wait_until("the narrow layout", narrow);
     window.set_default_size(width, height);
     wait_until("the wide layout", || !narrow());
+    app_window::close(app);
 }
 
 /// The question a close asks while a job runs, if it is showing: a window of its own
@@ -319,8 +377,8 @@ fn close_question(app: &Controller<App>) -> Option<gtk::Widget> {
 
 /// Ctrl+W during a job asks; "Keep Counting" keeps the window and the job; a scripted
 /// close asks nothing.
-fn closing_during_a_job_asks_and_keep_counting_keeps_it(_: &Controller<App>) {
-    let app = app_window::launch(Backend::Thread, "0.02", "0.05", []);
+fn closing_during_a_job_asks_and_keep_counting_keeps_it() {
+    let app = counting_window();
     app.model().job_panel().widgets().upto.set_value(1e12);
     app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job runs", || job_detail(&app).contains("numbers/s"));
@@ -338,6 +396,26 @@ fn closing_during_a_job_asks_and_keep_counting_keeps_it(_: &Controller<App>) {
         matches!(app.model().phase(), Phase::Closed { .. })
     });
     assert!(close_question(&app).is_none(), "a scripted close asked");
+}
+
+/// A size typed into the job panel is stored, and the next job counts up to it; the
+/// echo from GSettings leaves it as typed.
+fn a_size_typed_in_the_panel_is_applied_and_stored() {
+    let stored = Stored::in_memory();
+    let app = app_window::launch_storing_in(&stored, Choices::default());
+    let upto = app.model().job_panel().widgets().upto.clone();
+    upto.set_value(1_234_567.0);
+    wait_until("the size is stored", || {
+        stored.load().job_upto == Some(1_234_567)
+    });
+    let_run(Duration::from_millis(100));
+    assert_eq!(upto.value(), 1_234_567.0);
+    let job_button = app.model().job_panel().widgets().job_button.clone();
+    job_button.emit_clicked();
+    wait_until("the job's result", || {
+        job_detail(&app).contains(" primes below 1 234 567 (")
+    });
+    app_window::close(&app);
 }
 
 /// Clicks the button labelled `label` somewhere inside `widget`, as a user would.

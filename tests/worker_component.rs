@@ -7,7 +7,7 @@ mod harness;
 use std::time::{Duration, Instant};
 
 use harness::{Harness, Recorded, PATIENCE};
-use offload_components::settings::Backend;
+use offload_components::choices::Backend;
 use thread_or_process::{Command, Report};
 
 fn counted(report: &Report<u64>) -> Option<u64> {

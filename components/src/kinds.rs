@@ -3,8 +3,8 @@
 
 use thread_or_process::{ChildCommand, Launcher};
 
+use crate::counter::fault::FaultyCount;
 use crate::counter::Count;
-use crate::fault::FaultyCount;
 use crate::job::PrimesPart;
 
 /// Offload's version of its kinds: bump it whenever a kind's parameters or news change

@@ -8,14 +8,14 @@
 
 pub mod a11y;
 pub mod app;
+pub mod choices;
 pub mod counter;
 pub mod crash;
-pub mod fault;
 pub mod i18n;
 pub mod job;
 pub mod kinds;
 pub mod modals;
-pub mod settings;
+
 pub mod stored;
 
 /// The application id, shared by the desktop file, the Flatpak manifest and GApplication.

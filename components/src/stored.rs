@@ -6,85 +6,10 @@ use std::path::Path;
 
 use relm4::gtk::{gio, glib, prelude::*};
 
-use crate::settings::{
-    Backend, BackendName, Choice, Delay, Overrides, RunSettings, MAX_UPTO, MAX_WORKERS,
-    MIN_GUI_DELAY_SECONDS,
-};
+use crate::choices::Choices;
 use crate::APP_ID;
 
-/// What was stored; `None` where nothing valid was.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Remembered {
-    pub backend: Option<Backend>,
-    pub worker_delay: Option<Delay>,
-    pub gui_delay: Option<Delay>,
-    pub job_upto: Option<u64>,
-    /// 0 means one per core.
-    pub job_workers: Option<u32>,
-    pub window: WindowState,
-}
-
-impl Remembered {
-    /// The command line first, then what was stored, then the seed's defaults.
-    pub fn run_settings(&self, overrides: Overrides) -> RunSettings {
-        let defaults = RunSettings::default();
-        RunSettings {
-            backend: overrides
-                .backend
-                .or(self.backend)
-                .unwrap_or(defaults.backend),
-            worker_delay: overrides
-                .worker_delay
-                .or(self.worker_delay)
-                .unwrap_or(defaults.worker_delay),
-            gui_delay: overrides
-                .gui_delay
-                .or(self.gui_delay)
-                .unwrap_or(defaults.gui_delay),
-            job_upto: overrides
-                .job_upto
-                .or(self.job_upto)
-                .unwrap_or(defaults.job_upto),
-            job_workers: overrides
-                .job_workers
-                .or(self.job_workers)
-                .unwrap_or(defaults.job_workers),
-        }
-    }
-
-    /// The choices stored now that differ from those stored in `before`: someone (this
-    /// window, another one, Preferences, dconf-editor) made them since.
-    pub fn changes_since(&self, before: &Remembered) -> Vec<Choice> {
-        let mut changes = Vec::new();
-        let mut note = |changed: bool, choice: Option<Choice>| {
-            if let (true, Some(choice)) = (changed, choice) {
-                changes.push(choice);
-            }
-        };
-        note(
-            self.backend != before.backend,
-            self.backend.map(Choice::Backend),
-        );
-        note(
-            self.worker_delay != before.worker_delay,
-            self.worker_delay.map(Choice::WorkerDelay),
-        );
-        note(
-            self.gui_delay != before.gui_delay,
-            self.gui_delay.map(Choice::GuiDelay),
-        );
-        note(
-            self.job_upto != before.job_upto,
-            self.job_upto.map(Choice::JobUpto),
-        );
-        note(
-            self.job_workers != before.job_workers,
-            self.job_workers.map(Choice::JobWorkers),
-        );
-        changes
-    }
-}
-
+/// The window's size as it closed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WindowState {
     pub width: i32,
@@ -134,69 +59,47 @@ impl Stored {
         Self(Some(gio::Settings::new_full(&schema, Some(&backend), None)))
     }
 
-    /// Reads every key, warning about (and skipping) values that make no sense.
-    pub fn load(&self) -> Remembered {
+    /// Reads every setting, warning about (and skipping) values that make no sense.
+    pub fn load(&self) -> Choices {
         let Some(settings) = &self.0 else {
-            return Remembered::default();
+            return Choices::default();
         };
-        let backend = valid("backend", backend_named(&settings.string("backend")));
-        let worker_delay = valid(
-            "worker-delay",
-            Delay::from_seconds(settings.double("worker-delay"), 0.0)
-                .map_err(|error| error.to_string()),
-        );
-        let gui_delay = valid(
-            "gui-delay",
-            Delay::from_seconds(settings.double("gui-delay"), MIN_GUI_DELAY_SECONDS)
-                .map_err(|error| error.to_string()),
-        );
-        let job_upto = valid("job-upto", upto_in_range(settings.uint64("job-upto")));
-        let workers = settings.uint("job-workers");
-        let job_workers = valid(
-            "job-workers",
-            (workers as usize <= MAX_WORKERS)
-                .then_some(workers)
-                .ok_or_else(|| format!("{workers} workers is too many")),
-        );
+        Choices::read(
+            |key| Some(settings.value(key)),
+            |key, reason| tracing::warn!("ignoring the stored {key}: {reason}"),
+        )
+    }
+
+    pub fn load_window(&self) -> WindowState {
         let defaults = WindowState::default();
+        let Some(settings) = &self.0 else {
+            return defaults;
+        };
         let size = |key: &str, fallback: i32| {
             let value = settings.int(key);
-            valid(
-                key,
-                (200..=16384)
-                    .contains(&value)
-                    .then_some(value)
-                    .ok_or(format!("{value} px")),
-            )
-            .unwrap_or(fallback)
+            if (200..=16384).contains(&value) {
+                value
+            } else {
+                tracing::warn!("ignoring the stored {key}: {value} px");
+                fallback
+            }
         };
-        Remembered {
-            backend,
-            worker_delay,
-            gui_delay,
-            job_upto,
-            job_workers,
-            window: WindowState {
-                width: size("window-width", defaults.width),
-                height: size("window-height", defaults.height),
-                maximized: settings.boolean("window-maximized"),
-            },
+        WindowState {
+            width: size("window-width", defaults.width),
+            height: size("window-height", defaults.height),
+            maximized: settings.boolean("window-maximized"),
         }
     }
 
-    /// Stores a choice; every window watching the settings hears of it.
-    pub fn save(&self, choice: Choice) {
-        self.write(|settings| match choice {
-            Choice::Backend(backend) => settings.set_string("backend", backend.noun()),
-            Choice::WorkerDelay(delay) => {
-                settings.set_double("worker-delay", delay.duration().as_secs_f64())
-            }
-            Choice::GuiDelay(delay) => {
-                settings.set_double("gui-delay", delay.duration().as_secs_f64())
-            }
-            Choice::JobUpto(upto) => settings.set_uint64("job-upto", upto),
-            Choice::JobWorkers(workers) => settings.set_uint("job-workers", workers),
-        });
+    /// Stores the settings `choices` chooses; every window watching hears of them.
+    pub fn save(&self, choices: Choices) {
+        if let Some(settings) = &self.0 {
+            choices.write(|key, value| {
+                if let Err(error) = settings.set_value(key, &value) {
+                    tracing::warn!("the setting {key} could not be saved: {error}");
+                }
+            });
+        }
     }
 
     /// Calls `on_change` whenever a stored choice changes (not the window's size), for
@@ -204,7 +107,7 @@ impl Stored {
     pub fn watch(&self, on_change: impl Fn() + 'static) -> Option<StoredWatch> {
         let settings = self.0.as_ref()?;
         let handler = settings.connect_changed(None, move |_, key| {
-            if CHOICE_KEYS.contains(&key) {
+            if Choices::KEYS.contains(&key) {
                 on_change();
             }
         });
@@ -237,15 +140,6 @@ impl Stored {
         }
     }
 }
-
-/// The keys that hold the user's choices.
-const CHOICE_KEYS: [&str; 5] = [
-    "backend",
-    "worker-delay",
-    "gui-delay",
-    "job-upto",
-    "job-workers",
-];
 
 /// Stops watching the stored choices when dropped.
 pub struct StoredWatch {
@@ -315,59 +209,35 @@ fn default_backend_forgets() -> bool {
     gio::SettingsBackend::default().type_().name() == "GMemorySettingsBackend"
 }
 
-fn valid<T>(key: &str, value: Result<T, String>) -> Option<T> {
-    value
-        .map_err(|reason| tracing::warn!("ignoring the stored {key}: {reason}"))
-        .ok()
-}
-
-fn backend_named(name: &str) -> Result<Backend, String> {
-    match name {
-        "thread" => Ok(Backend::Thread),
-        "process" => Ok(Backend::Process),
-        other => Err(format!("'{other}' is no backend")),
-    }
-}
-
-fn upto_in_range(upto: u64) -> Result<u64, String> {
-    if (2..=MAX_UPTO).contains(&upto) {
-        Ok(upto)
-    } else {
-        Err(format!("{upto} is not between 2 and 10^12"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::choices::{Backend, Delay};
 
     #[test]
-    fn defaults_are_the_seed_s() {
+    fn the_schema_s_defaults_are_the_table_s() {
         let stored = Stored::in_memory();
-        let remembered = stored.load();
-        assert_eq!(remembered.backend, Some(Backend::Thread));
-        assert_eq!(
-            remembered.worker_delay.map(Delay::duration),
-            Some(std::time::Duration::from_secs(1))
-        );
-        assert_eq!(remembered.window, WindowState::default());
+        assert_eq!(stored.load(), Choices::DEFAULTS);
+        assert_eq!(stored.load_window(), WindowState::default());
     }
 
     #[test]
     fn saved_choices_are_loaded_back() {
         let stored = Stored::in_memory();
-        stored.save(Choice::Backend(Backend::Process));
-        stored.save(Choice::WorkerDelay(Delay::worker("0.25").expect("valid")));
-        stored.save(Choice::JobUpto(1_000_000));
+        let chosen = Choices {
+            backend: Some(Backend::Process),
+            worker_delay: Some(Delay::worker("0.25").expect("valid")),
+            job_upto: Some(1_000_000),
+            ..Choices::default()
+        };
+        stored.save(chosen);
         stored.save_window(WindowState {
             width: 800,
             height: 700,
             maximized: true,
         });
-        let remembered = stored.load();
-        assert_eq!(remembered.backend, Some(Backend::Process));
-        assert_eq!(remembered.job_upto, Some(1_000_000));
-        assert!(remembered.window.maximized);
+        assert_eq!(stored.load(), chosen.or(Choices::DEFAULTS));
+        assert!(stored.load_window().maximized);
     }
 
     #[test]
@@ -382,33 +252,8 @@ mod tests {
         settings.set_uint64("job-upto", u64::MAX).expect("writable");
         settings.set_uint("job-workers", 100_000).expect("writable");
         settings.set_int("window-width", -5).expect("writable");
-        let remembered = stored.load();
-        assert_eq!(remembered.backend, None);
-        assert_eq!(remembered.worker_delay, None);
-        assert_eq!(remembered.gui_delay, None);
-        assert_eq!(remembered.job_upto, None);
-        assert_eq!(remembered.job_workers, None);
-        assert_eq!(remembered.window.width, WindowState::default().width);
-    }
-
-    #[test]
-    fn the_command_line_wins_over_stored_choices_which_win_over_defaults() {
-        let stored = Remembered {
-            backend: Some(Backend::Process),
-            worker_delay: Some(Delay::worker("2").expect("valid")),
-            ..Default::default()
-        };
-        let overrides = Overrides {
-            worker_delay: Some(Delay::worker("3").expect("valid")),
-            ..Default::default()
-        };
-        let chosen = stored.run_settings(overrides);
-        assert_eq!(chosen.backend, Backend::Process);
-        assert_eq!(
-            chosen.worker_delay.duration(),
-            std::time::Duration::from_secs(3)
-        );
-        assert_eq!(chosen.gui_delay, RunSettings::default().gui_delay);
+        assert!(stored.load().is_empty());
+        assert_eq!(stored.load_window().width, WindowState::default().width);
     }
 
     #[test]
@@ -417,11 +262,15 @@ mod tests {
         let heard = std::rc::Rc::new(std::cell::Cell::new(0));
         let counter = heard.clone();
         let watch = stored.watch(move || counter.set(counter.get() + 1));
-        stored.save(Choice::JobWorkers(3));
+        let workers = |workers| Choices {
+            job_workers: Some(workers),
+            ..Choices::default()
+        };
+        stored.save(workers(3));
         stored.save_window(WindowState::default());
         assert_eq!(heard.get(), 1);
         drop(watch);
-        stored.save(Choice::JobWorkers(4));
+        stored.save(workers(4));
         assert_eq!(heard.get(), 1, "a dropped watch hears nothing");
     }
 
@@ -429,12 +278,12 @@ mod tests {
     fn changes_since_names_each_choice_stored_anew() {
         let stored = Stored::in_memory();
         let before = stored.load();
-        stored.save(Choice::Backend(Backend::Process));
-        stored.save(Choice::JobUpto(5_000));
-        let changes = stored.load().changes_since(&before);
-        assert_eq!(
-            changes,
-            [Choice::Backend(Backend::Process), Choice::JobUpto(5_000)]
-        );
+        let chosen = Choices {
+            backend: Some(Backend::Process),
+            job_upto: Some(5_000),
+            ..Choices::default()
+        };
+        stored.save(chosen);
+        assert_eq!(stored.load().changed_since(before), chosen);
     }
 }

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use offload_components::choices::Backend;
 use offload_components::job::{JobOutcome, JobPanelInput, JobRun};
 use offload_components::kinds;
-use offload_components::settings::Backend;
 use relm4::gtk::glib;
 use relm4::ComponentController;
 use thread_or_process::Launcher;
@@ -47,7 +47,7 @@ pub fn job_headless_from(
         }
     });
     match job.state().outcome() {
-        JobOutcome::Done { elapsed, primes } => Ok((*elapsed, *primes)),
+        Some(JobOutcome::Done { elapsed, primes }) => Ok((*elapsed, *primes)),
         other => Err(format!("the headless job did not finish: {other:?}")),
     }
 }
@@ -57,7 +57,7 @@ pub fn job_in_window(backend: Backend, upto: u64) -> Result<Duration, String> {
     let app = launch_window(backend, upto);
     app.model().job_panel().emit(JobPanelInput::StartOrCancel);
     run_main_loop_until(&|| app.model().job().is_some_and(|job| !job.is_running()));
-    let outcome = app.model().job().map(|job| job.outcome().clone());
+    let outcome = app.model().job().and_then(|job| job.outcome().cloned());
     close(&app);
     match outcome {
         Some(JobOutcome::Done { elapsed, .. }) => Ok(elapsed),

@@ -17,10 +17,10 @@ mod window;
 
 use std::time::Duration;
 
+use offload_components::choices::{Backend, MAX_UPTO};
 use offload_components::job::default_parts;
 use offload_components::job::history::Percentiles;
 use offload_components::job::JobPanelInput;
-use offload_components::settings::{Backend, MAX_UPTO};
 use relm4::{adw, gtk, ComponentController};
 use serde::Serialize;
 

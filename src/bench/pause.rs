@@ -4,10 +4,10 @@
 
 use std::time::{Duration, Instant};
 
+use offload_components::choices::{Backend, BackendName, MAX_UPTO};
 use offload_components::job::history::Percentiles;
 use offload_components::job::{PrimesPart, Progress};
 use offload_components::kinds;
-use offload_components::settings::{Backend, BackendName, MAX_UPTO};
 use relm4::gtk::glib;
 use thread_or_process::{Command, Launch, Report, WorkerHandle};
 

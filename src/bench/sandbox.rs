@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant};
 
+use offload_components::choices::Backend;
 use offload_components::counter::Count;
 use offload_components::kinds;
-use offload_components::settings::Backend;
 use relm4::gtk::glib;
 use thread_or_process::{Command, Launch, Launcher, Report};
 

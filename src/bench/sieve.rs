@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::Instant;
 
-use offload_components::settings::Backend;
+use offload_components::choices::Backend;
 use serde::Serialize;
 
 use super::jobs::job_headless;

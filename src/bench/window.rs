@@ -9,7 +9,7 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use offload_components::app::{App, AppInit, AppInput, Phase};
-use offload_components::settings::{Backend, BackendName, RunSettings};
+use offload_components::choices::{Backend, BackendName, RunSettings};
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
 use relm4::{Component, ComponentController, Controller};

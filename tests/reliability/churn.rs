@@ -4,7 +4,7 @@
 //! descriptors, child processes and memory must not grow.
 
 use offload_components::app::App;
-use offload_components::settings::Backend;
+use offload_components::choices::Backend;
 use relm4::gtk::prelude::*;
 use relm4::{ComponentController, Controller};
 
@@ -60,18 +60,18 @@ pub fn churn(cycles: u32) -> Table {
 fn one_cycle(app: &Controller<App>) {
     wait_until("a number shows", || shown_number(app).is_some());
 
-    app.widgets().start_pause.emit_clicked();
+    app.model().counter().widgets().start_pause.emit_clicked();
     wait_until("the pause is confirmed", || {
-        app.widgets().status.label() == "Paused"
+        app.model().counter().widgets().status.label() == "Paused"
     });
     let paused_at = shown_number(app);
-    app.widgets().start_pause.emit_clicked();
+    app.model().counter().widgets().start_pause.emit_clicked();
     wait_until("counting resumes", || {
         shown_number(app) > paused_at.map(|number| number + 10)
     });
 
     let before_reset = shown_number(app);
-    app.widgets().reset.emit_clicked();
+    app.model().counter().widgets().reset.emit_clicked();
     wait_until("the count restarts", || shown_number(app) < before_reset);
 
     app.model().job_panel().widgets().job_button.emit_clicked();

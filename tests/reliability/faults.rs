@@ -6,8 +6,8 @@
 use std::time::Duration;
 
 use offload_components::app::App;
-use offload_components::fault::{FaultKind, FaultPlan};
-use offload_components::settings::{Backend, BackendName};
+use offload_components::choices::{Backend, BackendName};
+use offload_components::counter::fault::{FaultKind, FaultPlan};
 use relm4::{ComponentController, Controller};
 
 use crate::app_window::{self, let_run, wait_at_most, wait_until, ShownNumbers};

@@ -27,8 +27,8 @@ use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use offload_components::fault::FaultKind;
-use offload_components::settings::Backend;
+use offload_components::choices::Backend;
+use offload_components::counter::fault::FaultKind;
 use relm4::{adw, gtk};
 use report::Table;
 

@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 
-use offload_components::fault::{FaultKind, FaultPlan};
-use offload_components::settings::Backend;
+use offload_components::choices::Backend;
+use offload_components::counter::fault::{FaultKind, FaultPlan};
 use relm4::gtk::prelude::*;
 use relm4::ComponentController;
 
@@ -46,12 +46,12 @@ pub fn sequence() -> Table {
     counts_on("the new child counts on");
     app_window::switch_backend(&app, Backend::Thread);
     counts_on("the thread counts on");
-    app.widgets().start_pause.emit_clicked();
+    app.model().counter().widgets().start_pause.emit_clicked();
     wait_until("the pause is confirmed", || {
-        app.widgets().status.label() == "Paused"
+        app.model().counter().widgets().status.label() == "Paused"
     });
     app_window::let_run(Duration::from_millis(200));
-    app.widgets().start_pause.emit_clicked();
+    app.model().counter().widgets().start_pause.emit_clicked();
     counts_on("counting resumes");
     app_window::close(&app);
 

@@ -10,9 +10,9 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use offload_components::app::{App, AppInit, Phase};
-use offload_components::fault::FaultPlan;
+use offload_components::choices::{Backend, Choices, Delay, RunSettings};
+use offload_components::counter::fault::FaultPlan;
 use offload_components::kinds;
-use offload_components::settings::{Backend, Choice, Delay, Overrides, RunSettings};
 use offload_components::stored::Stored;
 use relm4::gtk::glib;
 use relm4::gtk::prelude::*;
@@ -68,14 +68,17 @@ pub fn launch(
 }
 
 /// A window with its choices stored in `stored` (none overridden), counting every 20 ms.
-pub fn launch_storing_in(stored: &Stored, overrides: Overrides) -> Controller<App> {
+pub fn launch_storing_in(stored: &Stored, overrides: Choices) -> Controller<App> {
     let counting = RunSettings {
         worker_delay: Delay::worker("0.02").expect("a valid worker delay"),
         gui_delay: Delay::gui("0.02").expect("a valid GUI delay"),
         ..RunSettings::default()
     };
-    stored.save(Choice::WorkerDelay(counting.worker_delay));
-    stored.save(Choice::GuiDelay(counting.gui_delay));
+    stored.save(Choices {
+        worker_delay: Some(counting.worker_delay),
+        gui_delay: Some(counting.gui_delay),
+        ..Choices::default()
+    });
     launch_with(AppInit {
         overrides,
         stored: stored.clone(),
@@ -119,7 +122,7 @@ pub fn let_run(span: Duration) {
 }
 
 pub fn headline(app: &Controller<App>) -> String {
-    app.widgets().headline.label().to_string()
+    app.model().counter().widgets().headline.label().to_string()
 }
 
 pub fn shown_number(app: &Controller<App>) -> Option<u64> {
@@ -174,11 +177,15 @@ impl ShownNumbers {
     pub fn record(app: &Controller<App>) -> Self {
         let shown = Self::default();
         let log = shown.clone();
-        app.widgets().headline.connect_label_notify(move |label| {
-            if let Some(number) = number_in(&label.label()) {
-                log.0.borrow_mut().push(number);
-            }
-        });
+        app.model()
+            .counter()
+            .widgets()
+            .headline
+            .connect_label_notify(move |label| {
+                if let Some(number) = number_in(&label.label()) {
+                    log.0.borrow_mut().push(number);
+                }
+            });
         shown
     }
 

@@ -10,11 +10,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::future::{select, Either};
+use offload_components::choices::Backend;
+use offload_components::counter::fault::{FaultPlan, FaultyCount};
 use offload_components::counter::{Count, CounterTask};
-use offload_components::fault::{FaultPlan, FaultyCount};
 use offload_components::job::{PrimesPart, Progress};
 use offload_components::kinds;
-use offload_components::settings::Backend;
 use relm4::gtk::glib;
 use serde::{Deserialize, Serialize};
 use thread_or_process::{Command, Flow, Kind, Launch, Launcher, Pace, Report, Task, WorkerHandle};

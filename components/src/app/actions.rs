@@ -4,6 +4,7 @@ use relm4::actions::{AccelsPlus, RelmAction, RelmActionGroup};
 use relm4::{adw, gtk, ComponentSender};
 
 use super::{App, AppInput};
+use crate::counter::CounterPanelInput;
 use crate::job::JobPanelInput;
 
 relm4::new_action_group!(pub(super) WindowActions, "win");
@@ -22,6 +23,7 @@ relm4::new_stateless_action!(pub(super) JobAction, WindowActions, "job");
 pub(super) fn install_actions(
     window: &adw::ApplicationWindow,
     sender: &ComponentSender<App>,
+    counter: &relm4::Sender<CounterPanelInput>,
     job_panel: &relm4::Sender<JobPanelInput>,
 ) {
     let application = relm4::main_application();
@@ -41,11 +43,15 @@ pub(super) fn install_actions(
     group.add_action(RelmAction::<PreferencesAction>::new_stateless(
         message_action(|| AppInput::ShowPreferences),
     ));
+    let counter_action = |message: fn() -> CounterPanelInput| {
+        let counter = counter.clone();
+        move |_: &gtk::gio::SimpleAction| counter.emit(message())
+    };
     group.add_action(RelmAction::<ToggleRunningAction>::new_stateless(
-        message_action(|| AppInput::ToggleRunning),
+        counter_action(|| CounterPanelInput::ToggleRunning),
     ));
-    group.add_action(RelmAction::<ResetAction>::new_stateless(message_action(
-        || AppInput::Reset,
+    group.add_action(RelmAction::<ResetAction>::new_stateless(counter_action(
+        || CounterPanelInput::Reset,
     )));
     let job_panel = job_panel.clone();
     group.add_action(RelmAction::<JobAction>::new_stateless(move |_| {

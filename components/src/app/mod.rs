@@ -1,10 +1,18 @@
-//! The App component: the window, the counter's label, and the counting worker's life;
-//! the job panel is a component of its own inside it.
+//! The App component: the window's shell (the header with its choice of backend, the
+//! menu, the toasts), the user's settings, and its two panels: the counter's and the
+//! job's, components of their own that own their workers. Closing is in `closing.rs`.
 //!
-//! Its `Input` is what the user (or a script) does; what workers, the job panel and
-//! timers report arrives as its private `CommandOutput`, which no outside sender can
-//! reach. It never blocks on a worker: commands go out as `Command`s, reports come
-//! back tagged with the generation of the worker that sent them.
+//! Its `Input` is what the user (or a script) does; what the panels, the stored settings
+//! and the window report arrives as its private `CommandOutput`, which no outside sender
+//! can reach.
+//!
+//! A choice takes one path: the widget (the header's switch, the job's size,
+//! Preferences) says what the user chose; the App applies it to the panels and
+//! Preferences at once, and stores it. GSettings then reports the change back; that echo
+//! matches what the App stored and changes nothing, while a change made elsewhere
+//! (another window, `gsettings set`) applies like a choice made here.
+
+use std::mem;
 
 use relm4::adw::prelude::*;
 use relm4::gtk::glib;
@@ -13,36 +21,36 @@ use relm4::{
     RelmWidgetExt,
 };
 
-use std::collections::VecDeque;
+use thread_or_process::Launcher;
 
-use thread_or_process::{Backoff, Launcher, OwnedSource, Report};
-
-use crate::counter::{Activity, LabelState};
-use crate::fault::FaultPlan;
-use crate::i18n::{fill, gettext, numbers};
-use crate::job::{JobOutcome, JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput, JobState};
-use crate::modals::preferences::{Preferences, PreferencesOutput};
-use crate::settings::{Backend, Choice, Overrides, RunSettings};
-use crate::stored::{Remembered, Stored, StoredWatch};
+use crate::choices::{Backend, Choices, RunSettings};
+use crate::counter::fault::FaultPlan;
+use crate::counter::{CounterPanel, CounterPanelInit, CounterPanelInput, CounterPanelOutput};
+use crate::i18n::{fill, gettext};
+use crate::job::{
+    default_parts, JobOutcome, JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput, JobRequest,
+    JobState,
+};
+use crate::modals::preferences::Preferences;
+use crate::stored::{Stored, StoredWatch};
 
 mod actions;
-mod choices;
-mod counter_life;
-mod long_work;
+mod closing;
+mod session;
 mod shell;
 
 use actions::{install_actions, AboutAction, PreferencesAction, ShortcutsAction};
-use choices::job_request;
-use counter_life::CounterLife;
-use long_work::Inhibition;
+use closing::Closing;
+pub use closing::Phase;
+use session::{notify_job_ended, Inhibition};
 pub use shell::BackendSwitch;
 
 /// How the window starts.
 #[derive(Clone, Debug)]
 pub struct AppInit {
     /// What the command line chose for this run only; never stored.
-    pub overrides: Overrides,
-    /// Where choices and the window's size are remembered.
+    pub overrides: Choices,
+    /// Where settings and the window's size are remembered.
     pub stored: Stored,
     /// Starts the workers, on the backend chosen at each launch; tests bring their own
     /// children.
@@ -61,7 +69,7 @@ impl AppInit {
     /// injects no fault: for `offload bench` and tests.
     pub fn ephemeral(settings: RunSettings) -> Self {
         Self {
-            overrides: Overrides::all(settings),
+            overrides: Choices::from(settings),
             stored: Stored::in_memory(),
             launcher: crate::kinds::launcher(),
             faults: Vec::new(),
@@ -74,11 +82,9 @@ impl AppInit {
 /// What the user, or a script, asks of the window.
 #[derive(Debug)]
 pub enum AppInput {
-    ToggleRunning,
-    Reset,
-    /// A choice made in the window (the header's backend, the job's size) or in
-    /// Preferences: stored, and applied at once.
-    Choose(Choice),
+    /// A choice made in the window (the header's backend) or in Preferences: applied at
+    /// once, and stored.
+    Choose(Choices),
     ShowPreferences,
     /// The user closes the window: its close button, Ctrl+W or Ctrl+Q. While a job runs,
     /// it asks first.
@@ -93,93 +99,62 @@ pub enum AppInput {
     CloseNow,
 }
 
-/// What the App's workers, its job panel, its timers and the stored choices report;
-/// only the App makes these.
+/// What the App's panels, the stored settings and the window report; only the App
+/// makes these.
 #[derive(Debug)]
 pub struct AppEvent(Event);
 
 #[derive(Debug)]
 enum Event {
-    Counter {
-        generation: u64,
-        report: Report<u64>,
-    },
-    /// The GUI timer: the seed's `update_label`.
-    Refresh,
-    /// A counting worker asked to stop for a replacement did not answer in time.
-    StopTimedOut,
-    /// The window closes, and a worker has not stopped in time.
-    CloseTimedOut,
-    /// The back-off after a crash is over.
-    Restart,
+    Counter(CounterPanelOutput),
     Job(JobPanelOutput),
-    /// A stored choice changed (in this window, another one, or outside Offload).
+    /// A stored setting changed (in this window, another one, or outside Offload).
     StoredChanged,
     /// The window became narrow (a phone), or wide again.
     Narrow(bool),
-}
-
-/// Where the app is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    Open,
-    /// Shutdown sent to every worker, waiting for them to stop.
-    Closing,
-    /// Every worker answered and was retired (or the fallback fired); quit asked.
-    Closed {
-        worker_joined: bool,
-    },
+    /// The workers had their time to stop as the window closes.
+    CloseDeadline,
 }
 
 pub struct App {
-    /// Every choice in force: `overrides`, else `remembered`, else the defaults.
+    /// Every setting in force: `overrides`, else `stored_choices`, else the defaults.
     settings: RunSettings,
-    overrides: Overrides,
-    remembered: Remembered,
+    overrides: Choices,
+    /// What GSettings holds, as last read or written here.
+    stored_choices: Choices,
     stored: Stored,
     _stored_watch: Option<StoredWatch>,
-    launcher: Launcher,
-    faults: VecDeque<FaultPlan>,
-    label: LabelState,
     backend_switch: BackendSwitch,
-    counter: CounterLife,
-    /// Counting workers started so far; tags their reports.
-    generation: u64,
-    restarts: Backoff,
-    refresh: Option<OwnedSource>,
-    phase: Phase,
+    /// The counter panel is replacing its worker; the backend switch waits.
+    counter_replacing: bool,
+    counter: Controller<CounterPanel>,
     job_panel: Controller<JobPanel>,
-    job_panel_shut_down: bool,
-    quit_when_done: bool,
     preferences: Option<Controller<Preferences>>,
-    /// Toasts to show at the next view update.
-    toasts: Vec<String>,
-    /// The question "Stop the job and close?" is open.
-    asking_to_close: bool,
+    toasts: adw::ToastOverlay,
     /// Held while a job runs.
     inhibition: Option<Inhibition>,
-    /// While closing: when to stop waiting for the workers.
-    close_deadline: Option<OwnedSource>,
+    quit_when_done: bool,
+    closing: Closing,
 }
 
 impl App {
     pub fn phase(&self) -> Phase {
-        self.phase
+        self.closing.phase()
     }
 
     /// How many counting workers this window has started: one more after each restart
     /// or backend switch.
     pub fn workers_started(&self) -> u64 {
-        self.generation
+        self.counter.model().workers_started()
     }
 
     pub fn backend(&self) -> Backend {
         self.settings.backend
     }
 
-    /// Whether the GUI refresh timer is armed (it is not while paused or closing).
+    /// Whether the counter's refresh timer is armed (it is not while paused or closing).
     pub fn is_refreshing(&self) -> bool {
-        self.refresh.is_some()
+        self.counter.model().is_refreshing()
     }
 
     /// The job's state, once a job was started.
@@ -192,8 +167,74 @@ impl App {
         &self.backend_switch
     }
 
+    pub fn counter(&self) -> &Controller<CounterPanel> {
+        &self.counter
+    }
+
     pub fn job_panel(&self) -> &Controller<JobPanel> {
         &self.job_panel
+    }
+
+    fn toast(&self, text: &str) {
+        self.toasts.add_toast(adw::Toast::new(text));
+    }
+
+    /// The user chose `choices` here: each ends its override, is applied, and stored.
+    fn choose(&mut self, choices: Choices) {
+        if choices.is_empty() || !self.closing.is_open() {
+            return;
+        }
+        self.overrides = self.overrides.without(choices);
+        self.stored_choices = choices.or(self.stored_choices);
+        self.stored.save(choices);
+        self.apply();
+    }
+
+    /// GSettings changed: what differs from what this window knows was chosen elsewhere,
+    /// and applies as if chosen here; the echo of this window's own choice differs in
+    /// nothing.
+    fn on_stored_changed(&mut self) {
+        if !self.closing.is_open() {
+            return;
+        }
+        let changed = self.stored.load().changed_since(self.stored_choices);
+        if changed.is_empty() {
+            return;
+        }
+        self.overrides = self.overrides.without(changed);
+        self.stored_choices = changed.or(self.stored_choices);
+        self.apply();
+    }
+
+    /// Puts the settings in force: the counter goes on with a new worker when its
+    /// backend or delays changed; the job's size and workers apply to the next job.
+    fn apply(&mut self) {
+        let next = self.overrides.or(self.stored_choices).resolve();
+        let before = mem::replace(&mut self.settings, next);
+        if next == before {
+            return;
+        }
+        if (next.job_upto, next.job_workers) != (before.job_upto, before.job_workers) {
+            self.job_panel
+                .emit(JobPanelInput::SetRequest(job_request(next)));
+        }
+        if next.backend != before.backend {
+            self.job_panel.emit(JobPanelInput::SetBackend(next.backend));
+        }
+        let counting =
+            |settings: RunSettings| (settings.backend, settings.worker_delay, settings.gui_delay);
+        if counting(next) != counting(before) {
+            self.counter.emit(CounterPanelInput::Apply(next));
+        }
+        if let Some(preferences) = &self.preferences {
+            preferences.emit(next);
+        }
+    }
+
+    /// Whether the header's backend switch takes a click: not while a worker is being
+    /// replaced, nor once the window closes.
+    fn can_switch(&self) -> bool {
+        self.closing.is_open() && !self.counter_replacing
     }
 
     fn show_preferences(
@@ -201,14 +242,22 @@ impl App {
         window: &adw::ApplicationWindow,
         sender: &ComponentSender<Self>,
     ) {
-        let preferences =
-            Preferences::builder()
-                .launch(self.settings)
-                .forward(sender.input_sender(), |output| match output {
-                    PreferencesOutput::Chose(choice) => AppInput::Choose(choice),
-                });
+        let preferences = Preferences::builder()
+            .launch(self.settings)
+            .forward(sender.input_sender(), AppInput::Choose);
         Preferences::present(preferences.widget(), window);
         self.preferences = Some(preferences);
+    }
+
+    fn on_counter_panel(&mut self, output: CounterPanelOutput) {
+        match output {
+            CounterPanelOutput::Running(running) => {
+                self.job_panel.emit(JobPanelInput::SetRunning(running));
+            }
+            CounterPanelOutput::Replacing(replacing) => self.counter_replacing = replacing,
+            CounterPanelOutput::Toast(text) => self.toast(&text),
+            CounterPanelOutput::Stopped { joined } => self.on_counter_stopped(joined),
+        }
     }
 
     fn on_job_panel(
@@ -221,34 +270,37 @@ impl App {
             JobPanelOutput::Started => self.inhibition = Inhibition::during_job(window),
             JobPanelOutput::Ended(outcome) => {
                 self.inhibition = None;
-                self.notify_ended(window, &outcome);
+                notify_job_ended(window, &outcome, self.job_panel.model().detail());
                 match outcome {
-                    JobOutcome::Failed(reason) => {
-                        self.toasts
-                            // Translators: {} is why a worker stopped ("Worker panicked").
-                            .push(fill(
-                                &gettext("Job failed: {}"),
-                                &[&crate::crash::describe(&reason)],
-                            ));
-                    }
+                    JobOutcome::Failed(reason) => self.toast(&fill(
+                        // Translators: {} is why a worker stopped ("Worker panicked").
+                        &gettext("Job failed: {}"),
+                        &[&crate::crash::describe(&reason)],
+                    )),
                     JobOutcome::Done { .. } if self.quit_when_done => {
-                        self.begin_close(window, sender);
+                        self.close_now(window, sender);
                     }
                     _ => {}
                 }
             }
-            JobPanelOutput::UptoChosen(upto) => self.choose(Choice::JobUpto(upto), sender),
-            JobPanelOutput::ShutDown => {
-                self.job_panel_shut_down = true;
-                self.maybe_finish_close();
-            }
+            JobPanelOutput::UptoChosen(upto) => self.choose(Choices {
+                job_upto: Some(upto.max(2)),
+                ..Choices::default()
+            }),
+            JobPanelOutput::Stopped => self.on_job_panel_stopped(),
         }
     }
+}
 
-    fn show_toasts(&mut self, widgets: &AppWidgets) {
-        for text in self.toasts.drain(..) {
-            widgets.toasts.add_toast(adw::Toast::new(&text));
-        }
+/// The job that `settings` ask for.
+fn job_request(settings: RunSettings) -> JobRequest {
+    let workers = match settings.job_workers {
+        0 => default_parts(),
+        workers => workers as usize,
+    };
+    JobRequest {
+        upto: settings.job_upto,
+        workers,
     }
 }
 
@@ -294,12 +346,12 @@ impl Component for App {
             },
 
             // In the middle: the header centres its title between its two sides, and the
-            // choice of backend there leaves room for a 360 px screen.
+            // choice of backend there is narrow enough for a 360 px screen.
             set_title_widget: Some(model.backend_switch.widget()),
         },
 
-        #[name = "toasts"]
-        adw::ToastOverlay {
+        #[local_ref]
+        toasts -> adw::ToastOverlay {
             set_vexpand: true,
 
             // A window shorter than its content (a phone) scrolls it; nothing
@@ -314,71 +366,8 @@ impl Component for App {
                     set_margin_all: 24,
                     set_valign: gtk::Align::Center,
 
-                    #[name = "headline"]
-                    gtk::Label {
-                        add_css_class: "title-1",
-                        set_wrap: true,
-                        set_justify: gtk::Justification::Center,
-                        #[watch]
-                        set_label: &model.label.headline(),
-                    },
-
-                    #[name = "status"]
-                    gtk::Label {
-                        add_css_class: "dim-label",
-                        set_wrap: true,
-                        set_justify: gtk::Justification::Center,
-                        #[watch]
-                        set_label: &model.label.status(),
-                    },
-
-                    gtk::Box {
-                        set_orientation: gtk::Orientation::Horizontal,
-                        set_halign: gtk::Align::Center,
-                        set_spacing: 12,
-                        set_margin_top: 12,
-
-                        #[name = "start_pause"]
-                        gtk::Button {
-                            add_css_class: "pill",
-                            add_css_class: "suggested-action",
-                            connect_clicked => AppInput::ToggleRunning,
-
-                            #[name = "start_pause_label"]
-                            gtk::Label {
-                                set_use_underline: true,
-                                set_mnemonic_widget: Some(&start_pause),
-                                #[watch]
-                                set_label: &if model.label.running() { gettext("_Pause") } else { gettext("_Start") },
-                            },
-                        },
-
-                        #[name = "reset"]
-                        gtk::Button {
-                            add_css_class: "pill",
-                            connect_clicked => AppInput::Reset,
-
-                            gtk::Label {
-                                set_text_with_mnemonic: &gettext("_Reset"),
-                                set_mnemonic_widget: Some(&reset),
-                            },
-                        },
-                    },
-
-                    gtk::Label {
-                        add_css_class: "caption",
-                        add_css_class: "dim-label",
-                        set_wrap: true,
-                        set_justify: gtk::Justification::Center,
-                        #[watch]
-                        set_label: &fill(
-                            &gettext("One number every {} s, label refreshed every {} s"),
-                            &[
-                                &numbers().shortest(model.settings.worker_delay.duration().as_secs_f64()),
-                                &numbers().shortest(model.settings.gui_delay.duration().as_secs_f64()),
-                            ],
-                        ),
-                    },
+                    #[local_ref]
+                    counter -> gtk::Box {},
 
                     gtk::Separator {
                         set_margin_top: 12,
@@ -405,16 +394,25 @@ impl Component for App {
         root: Self::Root,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
-        let remembered = init.stored.load();
-        let settings = remembered.run_settings(init.overrides);
+        let stored_choices = init.stored.load();
+        let window_state = init.stored.load_window();
+        let settings = init.overrides.or(stored_choices).resolve();
+        let counter = CounterPanel::builder()
+            .launch(CounterPanelInit {
+                launcher: init.launcher.clone(),
+                settings,
+                faults: init.faults,
+            })
+            .forward(sender.command_sender(), |output| {
+                AppEvent(Event::Counter(output))
+            });
         let job_panel = JobPanel::builder()
             .launch(JobPanelInit {
-                launcher: init.launcher.clone(),
+                launcher: init.launcher,
                 backend: settings.backend,
                 request: job_request(settings),
                 start_now: init.start_job,
-                narrow: shell::is_narrow(remembered.window.width)
-                    || shell::is_narrow(widest_screen()),
+                narrow: shell::is_narrow(window_state.width) || shell::is_narrow(widest_screen()),
             })
             .forward(sender.command_sender(), |output| {
                 AppEvent(Event::Job(output))
@@ -424,121 +422,74 @@ impl Component for App {
             init.stored
                 .watch(move || events.emit(AppEvent(Event::StoredChanged)))
         };
-        root.set_default_size(remembered.window.width, remembered.window.height);
+        root.set_default_size(window_state.width, window_state.height);
+        if window_state.maximized {
+            root.maximize();
+        }
         let events = sender.command_sender().clone();
         shell::follow_narrow(&root, move |narrow| {
             events.emit(AppEvent(Event::Narrow(narrow)));
         });
         let choices = sender.input_sender().clone();
         let backend_switch = BackendSwitch::new(move |backend| {
-            choices.emit(AppInput::Choose(Choice::Backend(backend)));
+            choices.emit(AppInput::Choose(Choices {
+                backend: Some(backend),
+                ..Choices::default()
+            }));
         });
         backend_switch.show(settings.backend, true);
-        if remembered.window.maximized {
-            root.maximize();
-        }
-        let mut model = App {
+        install_actions(&root, &sender, counter.sender(), job_panel.sender());
+
+        let model = App {
             settings,
             overrides: init.overrides,
-            remembered,
+            stored_choices,
             stored: init.stored,
             _stored_watch: stored_watch,
-            launcher: init.launcher,
-            faults: init.faults.into(),
-            label: LabelState::new(settings.backend, Activity::Running),
             backend_switch,
-            counter: CounterLife::Retired { joined: true },
-            generation: 0,
-            restarts: counter_life::restarts(),
-            refresh: None,
-            phase: Phase::Open,
+            counter_replacing: false,
+            counter,
             job_panel,
-            job_panel_shut_down: false,
-            quit_when_done: init.quit_when_done,
             preferences: None,
-            toasts: Vec::new(),
-            asking_to_close: false,
+            toasts: adw::ToastOverlay::new(),
             inhibition: None,
-            close_deadline: None,
+            quit_when_done: init.quit_when_done,
+            closing: Closing::Open { asking: false },
         };
-        model.counter = CounterLife::Live(model.launch_counter(0, &sender));
-        model.start_refreshing(&sender);
-        install_actions(&root, &sender, model.job_panel.sender());
-
+        let counter = model.counter.widget();
         let job_panel = model.job_panel.widget();
+        let toasts = &model.toasts;
         // Named for screen readers, which would otherwise say "GtkMenuButton".
         let main_menu: &gtk::MenuButton =
             &crate::a11y::named("GtkMenuButton", None, &gettext("Main Menu"));
         let widgets = view_output!();
-        root.set_content(Some(&shell::frame(&widgets.header_bar, &widgets.toasts)));
+        root.set_content(Some(&shell::frame(&widgets.header_bar, toasts)));
         ComponentParts { model, widgets }
     }
 
     fn update(&mut self, message: AppInput, sender: ComponentSender<Self>, root: &Self::Root) {
-        let open = self.phase == Phase::Open;
         match message {
-            AppInput::ToggleRunning if open => {
-                let running = !self.label.running();
-                self.set_running(running, &sender);
-            }
-            AppInput::Reset if open => self.reset(),
-            AppInput::Choose(choice) => self.choose(choice, &sender),
+            AppInput::Choose(choices) => self.choose(choices),
             AppInput::ShowPreferences => self.show_preferences(root, &sender),
-            AppInput::CloseRequested => self.ask_to_close(root, &sender),
-            AppInput::CloseAnswered { close } => {
-                self.asking_to_close = false;
-                if close {
-                    self.begin_close(root, &sender);
-                }
-            }
-            AppInput::CloseNow => self.begin_close(root, &sender),
+            AppInput::CloseRequested => self.close_requested(root, &sender),
+            AppInput::CloseAnswered { close } => self.close_answered(close, root, &sender),
+            AppInput::CloseNow => self.close_now(root, &sender),
             AppInput::ShowAbout => crate::modals::about::show(root, self.settings.backend),
-            AppInput::ToggleRunning | AppInput::Reset => {}
         }
     }
 
     fn update_cmd(&mut self, event: AppEvent, sender: ComponentSender<Self>, root: &Self::Root) {
         match event.0 {
-            Event::Counter { generation, report } if generation == self.generation => {
-                self.on_counter(report, &sender);
-            }
-            Event::Counter { .. } => {}
-            Event::Refresh => self.label.refresh(),
-            Event::StopTimedOut => self.on_stop_timed_out(&sender),
-            Event::CloseTimedOut => self.on_close_timed_out(),
-            Event::Restart => self.restart(&sender),
+            Event::Counter(output) => self.on_counter_panel(output),
             Event::Job(output) => self.on_job_panel(output, root, &sender),
-            Event::StoredChanged => self.on_stored_changed(&sender),
+            Event::StoredChanged => self.on_stored_changed(),
             Event::Narrow(narrow) => self.job_panel.emit(JobPanelInput::SetNarrow(narrow)),
+            Event::CloseDeadline => self.on_close_deadline(),
         }
     }
 
     fn post_view() {
         self.backend_switch
             .show(self.settings.backend, self.can_switch());
-    }
-
-    fn update_with_view(
-        &mut self,
-        widgets: &mut Self::Widgets,
-        message: AppInput,
-        sender: ComponentSender<Self>,
-        root: &Self::Root,
-    ) {
-        self.update(message, sender.clone(), root);
-        self.show_toasts(widgets);
-        self.update_view(widgets, sender);
-    }
-
-    fn update_cmd_with_view(
-        &mut self,
-        widgets: &mut Self::Widgets,
-        event: AppEvent,
-        sender: ComponentSender<Self>,
-        root: &Self::Root,
-    ) {
-        self.update_cmd(event, sender.clone(), root);
-        self.show_toasts(widgets);
-        self.update_view(widgets, sender);
     }
 }

@@ -4,8 +4,8 @@
 //! refresh, like the seed's `update_label`. The newest number always stays readable;
 //! "Queue is empty!" is a status beside it, not a replacement for it.
 
+use crate::choices::Backend;
 use crate::i18n::{fill, gettext, numbers};
-use crate::settings::Backend;
 
 /// What the last refresh found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

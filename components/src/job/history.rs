@@ -1,5 +1,5 @@
 //! How responsive the window's main loop is: how late a steady timer fires, kept for
-//! the last minute, with the job's rate beside it. Plain data; the App owns the timer.
+//! the last minute, with the job's rate beside it. Plain data; the job panel owns the timer.
 
 use std::collections::VecDeque;
 use std::time::Duration;

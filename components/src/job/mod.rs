@@ -5,15 +5,15 @@
 mod chart;
 pub mod history;
 mod panel;
-mod part;
 mod run;
 pub mod sieve;
 mod state;
+mod task;
 
 pub use panel::{JobPanel, JobPanelInit, JobPanelInput, JobPanelOutput};
-pub use part::{PrimesPart, Progress};
 pub use run::{default_parts, JobRun, NICENESS_BESIDE_THE_WINDOW};
 pub use state::{JobOutcome, JobState};
+pub use task::{PrimesPart, Progress};
 
 /// A heavy job: count the primes below `upto`, shared by `workers` workers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

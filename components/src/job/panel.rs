@@ -12,8 +12,8 @@ use relm4::{gtk, Component, ComponentParts, ComponentSender};
 use super::chart::{self, Scale};
 use super::history::{History, Sample, PROBE_INTERVAL};
 use super::{JobOutcome, JobRequest, JobRun, JobState, NICENESS_BESIDE_THE_WINDOW};
+use crate::choices::MAX_UPTO;
 use crate::i18n::gettext;
-use crate::settings::MAX_UPTO;
 use thread_or_process::{Backend, Launcher, OwnedSource, Report};
 
 use super::Progress;
@@ -41,9 +41,7 @@ pub struct JobPanelInit {
 pub enum JobPanelInput {
     /// "Count primes", or "Cancel" while a job runs.
     StartOrCancel,
-    /// The user typed a size into the panel.
-    TypedUpto(u64),
-    /// The job the next start runs (the window's choices changed).
+    /// The job the next start runs (the window's settings changed).
     SetRequest(JobRequest),
     /// Where the next job's workers run.
     SetBackend(Backend),
@@ -51,7 +49,7 @@ pub enum JobPanelInput {
     SetRunning(bool),
     /// The window became narrow (a phone), or wide again.
     SetNarrow(bool),
-    /// The window closes: cancel the job, and say `ShutDown` once its workers are gone.
+    /// The window closes: cancel the job, and say `Stopped` once its workers are gone.
     Shutdown,
 }
 
@@ -61,10 +59,11 @@ pub enum JobPanelOutput {
     Started,
     /// A job is over: done, cancelled or failed.
     Ended(JobOutcome),
-    /// The user chose this size in the panel: the window stores it.
+    /// The user chose this size in the panel: the window applies it (sending it back
+    /// as `SetRequest`) and stores it.
     UptoChosen(u64),
     /// After `Shutdown`: every worker has stopped and was retired.
-    ShutDown,
+    Stopped,
 }
 
 /// What the panel's workers and timer report; only the panel makes these.
@@ -175,7 +174,7 @@ impl Component for JobPanel {
                     #[block_signal(upto_typed)]
                     set_value: model.request.upto as f64,
                     connect_value_changed[sender] => move |spin| {
-                        sender.input(JobPanelInput::TypedUpto(spin.value() as u64));
+                        let _ = sender.output(JobPanelOutput::UptoChosen(spin.value() as u64));
                     } @upto_typed,
                 },
 
@@ -293,10 +292,6 @@ impl Component for JobPanel {
                     self.start_job(&sender);
                 }
             }
-            JobPanelInput::TypedUpto(upto) => {
-                self.request.upto = upto.max(2);
-                let _ = sender.output(JobPanelOutput::UptoChosen(self.request.upto));
-            }
             JobPanelInput::SetRequest(request) => self.request = request,
             JobPanelInput::SetBackend(backend) => self.backend = backend,
             JobPanelInput::SetNarrow(narrow) => self.narrow = narrow,
@@ -406,8 +401,8 @@ impl JobPanel {
         let Some(job) = &mut self.job else { return };
         let was_running = job.state().is_running();
         change(job);
-        if was_running && !job.state().is_running() {
-            let outcome = job.state().outcome().clone();
+        if let (true, Some(outcome)) = (was_running, job.state().outcome()) {
+            let outcome = outcome.clone();
             self.probe = None;
             let _ = sender.output(JobPanelOutput::Ended(outcome));
         }
@@ -416,7 +411,7 @@ impl JobPanel {
     fn report_if_shut_down(&self, sender: &ComponentSender<Self>) {
         let all_gone = self.job.as_ref().is_none_or(JobRun::all_gone);
         if self.shutting_down && all_gone {
-            let _ = sender.output(JobPanelOutput::ShutDown);
+            let _ = sender.output(JobPanelOutput::Stopped);
         }
     }
 

@@ -15,10 +15,10 @@ use super::{PrimesPart, Progress};
 /// Progress reports per part and second, at most: enough for a smooth bar.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
 
-/// How nice a job started from the window is. With the yields a giving-way part makes
-/// (see `part.rs`), the window's threads run within a millisecond of waking, and beside
-/// one busy program per core the job still keeps about a sixth of its speed alone
-/// (niceness 10 with those yields kept 4 %; SCHED_IDLE keeps nothing at all).
+/// How nice a job started from the window is: nice enough that, with the yields a
+/// giving-way part makes (see `task.rs`), the window's threads run within a millisecond
+/// of waking, not so nice that busy programs starve the job (measured in
+/// docs/benchmarks.md, "Tuned constants").
 pub const NICENESS_BESIDE_THE_WINDOW: u8 = 5;
 
 /// One worker per core, unless told otherwise.

@@ -9,8 +9,8 @@ use super::Progress;
 use crate::i18n::{fill, gettext, ngettext, numbers};
 
 #[derive(Clone, Debug, PartialEq)]
+/// How a job ended.
 pub enum JobOutcome {
-    Running,
     Done { primes: u64, elapsed: Duration },
     Cancelled,
     Failed(CrashReason),
@@ -21,7 +21,8 @@ pub struct JobState {
     upto: u64,
     parts: Vec<Progress>,
     elapsed: Duration,
-    outcome: JobOutcome,
+    /// `None` while the job runs.
+    outcome: Option<JobOutcome>,
 }
 
 impl JobState {
@@ -37,7 +38,7 @@ impl JobState {
                 })
                 .collect(),
             elapsed: Duration::ZERO,
-            outcome: JobOutcome::Running,
+            outcome: None,
         }
     }
 
@@ -49,32 +50,29 @@ impl JobState {
             }
         }
         self.elapsed = elapsed;
-        if self.outcome == JobOutcome::Running && self.all_done() {
-            self.outcome = JobOutcome::Done {
+        if self.is_running() && self.all_done() {
+            self.outcome = Some(JobOutcome::Done {
                 primes: self.primes(),
                 elapsed,
-            };
+            });
         }
     }
 
     pub fn cancel(&mut self) {
-        if self.outcome == JobOutcome::Running {
-            self.outcome = JobOutcome::Cancelled;
-        }
+        self.outcome.get_or_insert(JobOutcome::Cancelled);
     }
 
     pub fn fail(&mut self, reason: CrashReason) {
-        if self.outcome == JobOutcome::Running {
-            self.outcome = JobOutcome::Failed(reason);
-        }
+        self.outcome.get_or_insert(JobOutcome::Failed(reason));
     }
 
-    pub fn outcome(&self) -> &JobOutcome {
-        &self.outcome
+    /// How the job ended; `None` while it runs.
+    pub fn outcome(&self) -> Option<&JobOutcome> {
+        self.outcome.as_ref()
     }
 
     pub fn is_running(&self) -> bool {
-        self.outcome == JobOutcome::Running
+        self.outcome.is_none()
     }
 
     fn all_done(&self) -> bool {
@@ -123,7 +121,7 @@ impl JobState {
     pub fn detail(&self) -> String {
         let numbers = numbers();
         match &self.outcome {
-            JobOutcome::Running => match (self.rate(), self.remaining()) {
+            None => match (self.rate(), self.remaining()) {
                 (Some(rate), Some(left)) => {
                     let primes = self.primes();
                     let template = ngettext(
@@ -138,7 +136,7 @@ impl JobState {
                 }
                 _ => gettext("Starting…"),
             },
-            JobOutcome::Done { primes, elapsed } => {
+            Some(JobOutcome::Done { primes, elapsed }) => {
                 let template = ngettext(
                     "{} prime below {} ({} s)",
                     "{} primes below {} ({} s)",
@@ -153,9 +151,9 @@ impl JobState {
                     ],
                 )
             }
-            JobOutcome::Cancelled => gettext("Cancelled"),
+            Some(JobOutcome::Cancelled) => gettext("Cancelled"),
             // Translators: {} is why a worker stopped ("Worker panicked").
-            JobOutcome::Failed(reason) => {
+            Some(JobOutcome::Failed(reason)) => {
                 fill(&gettext("Failed: {}"), &[&crate::crash::describe(reason)])
             }
         }
@@ -233,10 +231,10 @@ mod tests {
         );
         assert_eq!(
             job.outcome(),
-            &JobOutcome::Done {
+            Some(&JobOutcome::Done {
                 primes: 78_498,
                 elapsed: Duration::from_millis(500)
-            }
+            })
         );
         assert_eq!(job.detail(), "78 498 primes below 1 000 000 (0.50 s)");
         assert_eq!(job.fraction(), 1.0);
@@ -247,7 +245,7 @@ mod tests {
         let mut job = JobState::new(10, [10]);
         job.cancel();
         job.fail(CrashReason::KilledBySignal(9));
-        assert_eq!(job.outcome(), &JobOutcome::Cancelled);
+        assert_eq!(job.outcome(), Some(&JobOutcome::Cancelled));
     }
 
     #[test]

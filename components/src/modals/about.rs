@@ -6,8 +6,8 @@
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk};
 
+use crate::choices::{Backend, BackendName};
 use crate::i18n::gettext;
-use crate::settings::{Backend, BackendName};
 use crate::APP_ID;
 
 /// Read from the metainfo by the build script.

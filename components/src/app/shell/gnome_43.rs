@@ -6,7 +6,7 @@ use relm4::gtk::glib;
 use relm4::{adw, gtk};
 
 use super::{backend_choices, is_narrow, switch_tooltip};
-use crate::settings::Backend;
+use crate::choices::Backend;
 
 /// The window's content: `header` above `content`.
 pub(in crate::app) fn frame(

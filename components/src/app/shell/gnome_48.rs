@@ -6,7 +6,7 @@ use relm4::gtk::glib;
 use relm4::{adw, gtk};
 
 use super::{backend_choices, switch_tooltip, NARROW_BELOW};
-use crate::settings::{Backend, BackendName};
+use crate::choices::{Backend, BackendName};
 
 /// The window's content: `header` as the top bar of `content`.
 pub(in crate::app) fn frame(

@@ -16,8 +16,8 @@ use gnome_48 as widgets;
 pub use widgets::BackendSwitch;
 pub(super) use widgets::{follow_narrow, frame};
 
+use crate::choices::Backend;
 use crate::i18n::gettext;
-use crate::settings::Backend;
 
 /// Below this width the window lays its content out for a phone: what is side by side
 /// stacks. Above the wide layout's own minimum, so a window can always narrow past it.

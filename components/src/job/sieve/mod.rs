@@ -19,10 +19,8 @@ use super::Progress;
 use wheel::{bit_of, CyclePrime, WalkPrime, RESIDUES};
 
 /// Bytes per segment: 31 million numbers. The medium primes are visited once per
-/// segment, so a larger one visits them less often; a segment the size of this machine's
-/// L2 cache (1 MiB) made the count below 10^11 about 13 % faster than 256 KiB did
-/// (15.4 s against 17.7 s, one thread, `offload headless --job primes --upto 1e11
-/// --workers 1`, three rounds in turns).
+/// segment, so a larger one visits them less often; a common L2 cache's size was the
+/// fastest (docs/benchmarks.md, "Tuned constants").
 const SEGMENT_BYTES: usize = 1 << 20;
 
 /// Bytes crossed by the small primes at once: a common L1 data cache's size.
@@ -30,25 +28,22 @@ const BLOCK_BYTES: usize = presieve::MAX_FILL;
 
 /// A step ends at the first pause in its work (after a block, or a group of primes)
 /// once it has run this long: the worker must see its messages within a millisecond or
-/// two, and at the top of the range a segment's medium primes alone take milliseconds
-/// (crossing 8192 of them at once made Pause wait 3.2 ms).
+/// two, and at the top of the range a segment's medium primes alone take milliseconds.
 const STEP_TIME: Duration = Duration::from_micros(250);
 
 /// Primes up to this are crossed block by block, in turns of the wheel. Larger ones
-/// cross too few bytes of a block to pay for visiting every block: a tenth of a block
-/// was the fastest threshold for primes below 10^10 (1.20 s against 1.85 s for a whole
-/// block, one thread, `offload headless --job primes --upto 1e10 --workers 1`).
+/// cross too few bytes of a block to pay for visiting every block; a tenth of a block
+/// was the fastest threshold (docs/benchmarks.md, "Tuned constants").
 const LARGEST_SMALL_PRIME: u64 = BLOCK_BYTES as u64 / 10;
 
 /// Primes up to this are crossed a segment at a time, in turns of the wheel; larger ones
-/// walk along their multiples. Walking from a quarter of a segment on, or only above a
-/// whole one, took the same time: 14.7 s for 10^11 on one thread, 104 s and 106 s for
-/// 10^12 on two.
+/// walk along their multiples (where they start walking hardly matters: see
+/// docs/benchmarks.md, "Tuned constants").
 const LARGEST_MEDIUM_PRIME: u64 = SEGMENT_BYTES as u64 / 4;
 
 /// How many medium or walking primes are crossed between two pauses in the work (a
-/// look at the clock and a call of `step_with`'s callback). Timed over 20 000 steps at
-/// 5·10^11 and from 0, 99 % of the pauses came within 0.17 and 0.26 ms of the last.
+/// look at the clock and a call of `step_with`'s callback): few enough that a pause
+/// comes every quarter millisecond or so (docs/benchmarks.md, "Tuned constants").
 const PRIMES_AT_ONCE: usize = 256;
 
 /// The sieve counts from here on: 2, 3 and 5 are not on the wheel, and the patterns

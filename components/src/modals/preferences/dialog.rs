@@ -5,17 +5,19 @@ use relm4::adw::prelude::*;
 use relm4::{adw, ComponentParts, ComponentSender, SimpleComponent};
 
 use super::{
-    backend_index, backend_names, gui_delay_range, job_upto_range, job_workers_range, seconds,
-    worker_delay_range, Preferences, PreferencesInput, PreferencesOutput,
+    backend_index, backend_names, chosen_backend, chosen_gui_delay, chosen_job_upto,
+    chosen_job_workers, chosen_worker_delay, gui_delay_range, job_upto_range, job_workers_range,
+    seconds, worker_delay_range, Preferences,
 };
+use crate::choices::{Choices, RunSettings};
 use crate::i18n::gettext;
-use crate::settings::RunSettings;
 
 #[relm4::component(pub)]
 impl SimpleComponent for Preferences {
     type Init = RunSettings;
-    type Input = PreferencesInput;
-    type Output = PreferencesOutput;
+    /// The settings the window now runs with: shown here.
+    type Input = RunSettings;
+    type Output = Choices;
 
     view! {
         adw::PreferencesDialog {
@@ -34,7 +36,7 @@ impl SimpleComponent for Preferences {
                         #[block_signal(backend_chosen)]
                         set_selected: backend_index(model.shown.backend),
                         connect_selected_notify[sender] => move |row| {
-                            sender.input(PreferencesInput::Backend(row.selected()));
+                            let _ = sender.output(chosen_backend(row.selected()));
                         } @backend_chosen,
                     },
 
@@ -48,7 +50,7 @@ impl SimpleComponent for Preferences {
                         #[block_signal(worker_delay_chosen)]
                         set_value: seconds(model.shown.worker_delay),
                         connect_value_notify[sender] => move |row| {
-                            sender.input(PreferencesInput::WorkerDelay(row.value()));
+                            let _ = sender.output(chosen_worker_delay(row.value()));
                         } @worker_delay_chosen,
                     },
 
@@ -62,7 +64,7 @@ impl SimpleComponent for Preferences {
                         #[block_signal(gui_delay_chosen)]
                         set_value: seconds(model.shown.gui_delay),
                         connect_value_notify[sender] => move |row| {
-                            sender.input(PreferencesInput::GuiDelay(row.value()));
+                            let _ = sender.output(chosen_gui_delay(row.value()));
                         } @gui_delay_chosen,
                     },
                 },
@@ -79,7 +81,7 @@ impl SimpleComponent for Preferences {
                         #[block_signal(job_upto_chosen)]
                         set_value: model.shown.job_upto as f64,
                         connect_value_notify[sender] => move |row| {
-                            sender.input(PreferencesInput::JobUpto(row.value()));
+                            let _ = sender.output(chosen_job_upto(row.value()));
                         } @job_upto_chosen,
                     },
 
@@ -92,7 +94,7 @@ impl SimpleComponent for Preferences {
                         #[block_signal(job_workers_chosen)]
                         set_value: f64::from(model.shown.job_workers),
                         connect_value_notify[sender] => move |row| {
-                            sender.input(PreferencesInput::JobWorkers(row.value()));
+                            let _ = sender.output(chosen_job_workers(row.value()));
                         } @job_workers_chosen,
                     },
                 },
@@ -110,10 +112,8 @@ impl SimpleComponent for Preferences {
         ComponentParts { model, widgets }
     }
 
-    fn update(&mut self, message: PreferencesInput, sender: ComponentSender<Self>) {
-        if let Some(choice) = self.take(message) {
-            let _ = sender.output(PreferencesOutput::Chose(choice));
-        }
+    fn update(&mut self, shown: RunSettings, _: ComponentSender<Self>) {
+        self.shown = shown;
     }
 }
 

@@ -1,7 +1,8 @@
-//! Preferences: the backend, the delays and the heavy job. It shows the choices the
-//! window runs with (a command-line override included) and follows them live; a change
-//! made here goes to the window, which stores it and applies it: the backend and the
-//! delays at once, the job's size and workers to the next job.
+//! Preferences: the backend, the delays and the heavy job. It shows the settings the
+//! window runs with (a command-line override included) and follows them live; a choice
+//! made here goes out as `Choices` to the window, which applies and stores it (the
+//! backend and the delays at once, the job's size and workers for the next job) and
+//! shows it here in return.
 //!
 //! The model and its messages live here; the widgets in `window.rs` (libadwaita 1.2: a
 //! preferences window, spin buttons in action rows) or, with `gnome_48`, in `dialog.rs`
@@ -9,32 +10,16 @@
 
 use relm4::gtk;
 
-use crate::i18n::gettext;
-use crate::settings::{
-    Backend, Choice, Delay, RunSettings, MAX_DELAY_SECONDS, MAX_UPTO, MAX_WORKERS,
+use crate::choices::{
+    Backend, Choices, Delay, RunSettings, MAX_DELAY_SECONDS, MAX_UPTO, MAX_WORKERS,
     MIN_GUI_DELAY_SECONDS,
 };
+use crate::i18n::gettext;
 
 #[cfg(feature = "gnome_48")]
 mod dialog;
 #[cfg(not(feature = "gnome_48"))]
 mod window;
-
-#[derive(Debug)]
-pub enum PreferencesInput {
-    /// The window's choices changed (here or elsewhere): show them.
-    Show(RunSettings),
-    Backend(u32),
-    WorkerDelay(f64),
-    GuiDelay(f64),
-    JobUpto(f64),
-    JobWorkers(f64),
-}
-
-#[derive(Debug)]
-pub enum PreferencesOutput {
-    Chose(Choice),
-}
 
 pub struct Preferences {
     shown: RunSettings,
@@ -85,31 +70,39 @@ fn job_workers_range(shown: &RunSettings) -> gtk::Adjustment {
     gtk::Adjustment::new(f64::from(shown.job_workers), 0.0, most, 1.0, 4.0, 0.0)
 }
 
-impl Preferences {
-    /// What `message` chose, now shown here too; `None` when it chose nothing new.
-    fn take(&mut self, message: PreferencesInput) -> Option<Choice> {
-        let choice = match message {
-            PreferencesInput::Show(settings) => {
-                self.shown = settings;
-                return None;
-            }
-            PreferencesInput::Backend(index) => Backend::ALL
-                .get(index as usize)
-                .copied()
-                .map(Choice::Backend),
-            PreferencesInput::WorkerDelay(seconds) => Delay::from_seconds(seconds, 0.0)
-                .ok()
-                .map(Choice::WorkerDelay),
-            PreferencesInput::GuiDelay(seconds) => {
-                Delay::from_seconds(seconds, MIN_GUI_DELAY_SECONDS)
-                    .ok()
-                    .map(Choice::GuiDelay)
-            }
-            // The spin buttons' ranges keep these within the accepted limits.
-            PreferencesInput::JobUpto(upto) => Some(Choice::JobUpto(upto as u64)),
-            PreferencesInput::JobWorkers(workers) => Some(Choice::JobWorkers(workers as u32)),
-        }?;
-        self.shown = self.shown.with(choice);
-        Some(choice)
+/// What each widget here chose: one setting, or none when the value makes no sense.
+fn chosen_backend(index: u32) -> Choices {
+    Choices {
+        backend: Backend::ALL.get(index as usize).copied(),
+        ..Choices::default()
+    }
+}
+
+fn chosen_worker_delay(seconds: f64) -> Choices {
+    Choices {
+        worker_delay: Delay::from_seconds(seconds, 0.0).ok(),
+        ..Choices::default()
+    }
+}
+
+fn chosen_gui_delay(seconds: f64) -> Choices {
+    Choices {
+        gui_delay: Delay::from_seconds(seconds, MIN_GUI_DELAY_SECONDS).ok(),
+        ..Choices::default()
+    }
+}
+
+// The spin buttons' ranges keep the job's numbers within the accepted limits.
+fn chosen_job_upto(upto: f64) -> Choices {
+    Choices {
+        job_upto: Some(upto as u64),
+        ..Choices::default()
+    }
+}
+
+fn chosen_job_workers(workers: f64) -> Choices {
+    Choices {
+        job_workers: Some(workers as u32),
+        ..Choices::default()
     }
 }

@@ -11,8 +11,8 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use thread_or_process::{Flow, Kind, Pace, Task};
 
-use crate::counter::{Count, CounterTask};
-use crate::settings::Backend;
+use super::{Count, CounterTask};
+use crate::choices::Backend;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FaultKind {

@@ -10,8 +10,7 @@ use super::sieve::PrimeCount;
 
 /// How often a job that gives way lets waiting threads run: often enough that the
 /// window answers within a millisecond of idle, seldom enough that the job keeps its
-/// share beside busy programs (yielding every block, 0.1 ms, at niceness 10 left it 4 %
-/// of its speed).
+/// share beside busy programs (docs/benchmarks.md, "Tuned constants").
 const YIELD_EVERY: Duration = Duration::from_micros(500);
 
 /// How far a part of the job has come.
@@ -69,9 +68,8 @@ impl Task for Sieving {
 
     fn step(&mut self) -> Flow {
         let more = if self.niceness > 0 {
-            // A thread that gives way also steps aside every half millisecond: a thread
-            // that woke meanwhile (the window's) runs then, instead of at the scheduler's
-            // next tick (4 ms), as it did on 1 to 2 % of its wakeups here.
+            // A thread that gives way also steps aside every `YIELD_EVERY`: a thread that
+            // woke meanwhile (the window's) runs then, not at the scheduler's next tick.
             let last_yield = &mut self.last_yield;
             self.count.step_with(|| {
                 if last_yield.elapsed() >= YIELD_EVERY {
