@@ -211,7 +211,7 @@ fn job_detail(app: &Controller<App>) -> String {
 
 fn a_job_shows_its_result() {
     let app = &counting_window();
-    app.model().job_panel().widgets().upto.set_value(1e6);
+    app_window::choose_job_size(app, 1_000_000);
     app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job's result", || {
         job_detail(app).starts_with("78 498 primes below 1 000 000 (")
@@ -226,7 +226,7 @@ fn a_job_shows_its_result() {
 
 fn cancel_stops_a_huge_job_at_once() {
     let app = &counting_window();
-    app.model().job_panel().widgets().upto.set_value(1e12);
+    app_window::choose_job_size(app, 1_000_000_000_000);
     app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job runs", || job_detail(app).contains("numbers/s"));
     assert_eq!(job_button_label(app), "_Cancel");
@@ -379,7 +379,7 @@ fn close_question(app: &Controller<App>) -> Option<gtk::Widget> {
 /// close asks nothing.
 fn closing_during_a_job_asks_and_keep_counting_keeps_it() {
     let app = counting_window();
-    app.model().job_panel().widgets().upto.set_value(1e12);
+    app_window::choose_job_size(&app, 1_000_000_000_000);
     app.model().job_panel().widgets().job_button.emit_clicked();
     wait_until("the job runs", || job_detail(&app).contains("numbers/s"));
 

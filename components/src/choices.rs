@@ -245,10 +245,10 @@ settings_table! {
 }
 
 fn read_backend(stored: &Variant) -> Result<Backend, String> {
-    match stored.str() {
-        Some("thread") => Ok(Backend::Thread),
-        Some("process") => Ok(Backend::Process),
-        _ => Err(format!("{stored} is no backend")),
+    match stored.str().ok_or("not a text")? {
+        "thread" => Ok(Backend::Thread),
+        "process" => Ok(Backend::Process),
+        other => Err(format!("'{other}' is no backend")),
     }
 }
 
@@ -266,16 +266,20 @@ fn read_gui_delay(stored: &Variant) -> Result<Delay, String> {
 }
 
 fn read_upto(stored: &Variant) -> Result<u64, String> {
-    match stored.get::<u64>() {
-        Some(upto) if (2..=MAX_UPTO).contains(&upto) => Ok(upto),
-        _ => Err(format!("{stored} is not between 2 and 10^12")),
+    let upto = stored.get::<u64>().ok_or("not a whole number")?;
+    if (2..=MAX_UPTO).contains(&upto) {
+        Ok(upto)
+    } else {
+        Err(format!("{upto} is not between 2 and 10^12"))
     }
 }
 
 fn read_workers(stored: &Variant) -> Result<u32, String> {
-    match stored.get::<u32>() {
-        Some(workers) if workers as usize <= MAX_WORKERS => Ok(workers),
-        _ => Err(format!("{stored} workers is too many")),
+    let workers = stored.get::<u32>().ok_or("not a whole number")?;
+    if workers as usize <= MAX_WORKERS {
+        Ok(workers)
+    } else {
+        Err(format!("{workers} workers is too many"))
     }
 }
 
@@ -392,9 +396,11 @@ mod tests {
         use super::super::{read_backend, Backend, StoredValue};
 
         fn read_shade(stored: &Variant) -> Result<u32, String> {
-            match stored.get::<u32>() {
-                Some(shade) if shade <= 10 => Ok(shade),
-                _ => Err(format!("{stored} is no shade")),
+            let shade = stored.get::<u32>().ok_or("not a whole number")?;
+            if shade <= 10 {
+                Ok(shade)
+            } else {
+                Err(format!("{shade} is no shade"))
             }
         }
 

@@ -21,7 +21,7 @@ pub fn churn(cycles: u32) -> Table {
         "whole pairs of cycles"
     );
     let app = app_window::launch(Backend::Thread, "0.005", "0.01", []);
-    app.model().job_panel().widgets().upto.set_value(1e12);
+    app_window::choose_job_size(&app, 1_000_000_000_000);
     let mut usage = UsageSeries::default();
     let mut children = Series::default();
     for cycle in 1..=cycles {

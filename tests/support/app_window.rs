@@ -136,6 +136,15 @@ fn number_in(headline: &str) -> Option<u64> {
     number.parse().ok()
 }
 
+/// Types `upto` into the job panel's size, and waits until the window applied it.
+pub fn choose_job_size(app: &Controller<App>, upto: u64) {
+    let spin = app.model().job_panel().widgets().upto.clone();
+    spin.set_value(upto as f64);
+    wait_until("the size applies", || {
+        app.model().settings().job_upto == upto
+    });
+}
+
 /// Switches backend as the header bar's toggle does, and waits for the new backend's
 /// numbers.
 pub fn switch_backend(app: &Controller<App>, backend: Backend) {

@@ -152,6 +152,11 @@ impl App {
         self.settings.backend
     }
 
+    /// Every setting in force now.
+    pub fn settings(&self) -> RunSettings {
+        self.settings
+    }
+
     /// Whether the counter's refresh timer is armed (it is not while paused or closing).
     pub fn is_refreshing(&self) -> bool {
         self.counter.model().is_refreshing()
