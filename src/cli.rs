@@ -70,7 +70,7 @@ struct WindowArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run without a window: count, printing the seed's "Other thread: N" lines, or run a job
+    /// Run without a window: count, printing "Other thread: N" lines, or run a job
     Headless {
         #[command(flatten)]
         job: JobArgs,

@@ -1,5 +1,8 @@
 //! Offload's entry point: read the command line, then open the window or run headless.
 //! Errors reach the user here, as one line, with exit status 2 for usage errors.
+//!
+//! "The seed", in comments, is the 2007 PyGTK program Offload grew from (see the
+//! components crate's documentation).
 
 mod bench;
 mod cli;

@@ -58,7 +58,7 @@ impl Task for Leibniz {
 }
 
 #[derive(Default)]
-struct App {
+struct LeibnizWindow {
     backend: Backend,
     sum: Leibniz,
     worker: Option<WorkerHandle>,
@@ -75,8 +75,8 @@ enum Msg {
 }
 
 #[relm4::component]
-impl SimpleComponent for App {
-    type Init = App;
+impl SimpleComponent for LeibnizWindow {
+    type Init = Self;
     type Input = Msg;
     type Output = ();
 
@@ -108,7 +108,7 @@ impl SimpleComponent for App {
         }
     }
 
-    fn init(model: App, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+    fn init(model: Self, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
         let closer = sender.input_sender().clone();
         relm4::spawn(async move {
             signal(SignalKind::terminate())?.recv().await;
@@ -136,7 +136,7 @@ impl SimpleComponent for App {
     }
 }
 
-impl App {
+impl LeibnizWindow {
     /// A new worker on the chosen backend, going on from the newest news.
     fn launch(&mut self, sender: &ComponentSender<Self>) {
         let launch = Launch::running(self.backend, Duration::from_millis(100));
@@ -176,10 +176,10 @@ fn main() {
         std::process::exit(i32::from(served.is_err()));
     }
     let process = std::env::args().nth(1).as_deref() == Some("process");
-    let app = App {
+    let app = LeibnizWindow {
         backend: Backend::ALL[usize::from(process)],
-        ..App::default()
+        ..LeibnizWindow::default()
     };
     let relm = RelmApp::new("io.github.offload.Leibniz");
-    relm.with_args(Vec::new()).run::<App>(app);
+    relm.with_args(Vec::new()).run::<LeibnizWindow>(app);
 }
