@@ -1,7 +1,8 @@
 //! Closing the window, the App's side of it, from the request to the quit: the question
 //! asked while a job runs, `Shutdown` to the counter panel and the job panel, the
 //! deadline they have to answer by, which of them has answered, and `CloseNow` from
-//! scripts and signals (caught in the binary's `signals.rs`), which never asks.
+//! scripts and signals (caught in the binary's `signals.rs`) or at the end of a job run
+//! with `--quit-when-done`, which never asks.
 //!
 //! The workers' side is in the panels: each stops its workers and says `Stopped`.
 
@@ -23,8 +24,12 @@ const CLOSE_DEADLINE: Duration = Duration::from_millis(500);
 
 /// Where the window is in closing.
 pub(super) enum Closing {
-    /// Open; `asking` while the question "Stop the job and close?" shows.
-    Open { asking: bool },
+    /// Open; `asking` while the question "Stop the job and close?" shows;
+    /// `quit_when_job_done` for `--quit-when-done`.
+    Open {
+        asking: bool,
+        quit_when_job_done: bool,
+    },
     /// `Shutdown` went to both panels; waiting for their `Stopped` until the deadline.
     Waiting {
         _deadline: OwnedSource,
@@ -77,15 +82,15 @@ impl App {
             .model()
             .state()
             .is_some_and(JobState::is_running);
-        match self.closing {
-            Closing::Open { asking: false } if job_running => {
-                self.closing = Closing::Open { asking: true };
+        match &mut self.closing {
+            Closing::Open { asking, .. } if !*asking && job_running => {
+                *asking = true;
                 let answers = sender.input_sender().clone();
                 crate::modals::close_question::ask(window, move |close| {
                     answers.emit(AppInput::CloseAnswered { close });
                 });
             }
-            Closing::Open { asking: false } => self.close_now(window, sender),
+            Closing::Open { asking: false, .. } => self.close_now(window, sender),
             _ => {}
         }
     }
@@ -97,8 +102,8 @@ impl App {
         window: &adw::ApplicationWindow,
         sender: &ComponentSender<Self>,
     ) {
-        if let Closing::Open { asking: true } = self.closing {
-            self.closing = Closing::Open { asking: false };
+        if let Closing::Open { asking, .. } = &mut self.closing {
+            *asking = false;
             if close {
                 self.close_now(window, sender);
             }
@@ -134,6 +139,21 @@ impl App {
         };
         self.counter.emit(CounterPanelInput::Shutdown);
         self.job_panel.emit(JobPanelInput::Shutdown);
+    }
+
+    /// The job is done: with `--quit-when-done`, close.
+    pub(super) fn on_job_done(
+        &mut self,
+        window: &adw::ApplicationWindow,
+        sender: &ComponentSender<Self>,
+    ) {
+        if let Closing::Open {
+            quit_when_job_done: true,
+            ..
+        } = self.closing
+        {
+            self.close_now(window, sender);
+        }
     }
 
     pub(super) fn on_counter_stopped(&mut self, joined: bool) {

@@ -133,7 +133,6 @@ pub struct App {
     toasts: adw::ToastOverlay,
     /// Held while a job runs.
     inhibition: Option<Inhibition>,
-    quit_when_done: bool,
     closing: Closing,
 }
 
@@ -282,10 +281,8 @@ impl App {
                         &gettext("Job failed: {}"),
                         &[&crate::crash::describe(&reason)],
                     )),
-                    JobOutcome::Done { .. } if self.quit_when_done => {
-                        self.close_now(window, sender);
-                    }
-                    _ => {}
+                    JobOutcome::Done { .. } => self.on_job_done(window, sender),
+                    JobOutcome::Cancelled => {}
                 }
             }
             JobPanelOutput::UptoChosen(upto) => self.choose(Choices {
@@ -458,8 +455,10 @@ impl Component for App {
             preferences: None,
             toasts: adw::ToastOverlay::new(),
             inhibition: None,
-            quit_when_done: init.quit_when_done,
-            closing: Closing::Open { asking: false },
+            closing: Closing::Open {
+                asking: false,
+                quit_when_job_done: init.quit_when_done,
+            },
         };
         let counter = model.counter.widget();
         let job_panel = model.job_panel.widget();
