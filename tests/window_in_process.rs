@@ -117,17 +117,22 @@ fn counts_and_shows_the_newest_number() {
 }
 
 fn start_pause_label(app: &Controller<App>) -> String {
-    let counter = app.model().counter().widgets().start_pause_label.clone();
+    let counter = app
+        .model()
+        .counter_panel()
+        .widgets()
+        .start_pause_label
+        .clone();
     counter.label().into()
 }
 
 fn status(app: &Controller<App>) -> String {
-    let status = app.model().counter().widgets().status.clone();
+    let status = app.model().counter_panel().widgets().status.clone();
     status.label().into()
 }
 
 fn click_start_pause(app: &Controller<App>) {
-    let button = app.model().counter().widgets().start_pause.clone();
+    let button = app.model().counter_panel().widgets().start_pause.clone();
     button.emit_clicked();
 }
 
@@ -157,7 +162,7 @@ fn pause_button_pauses_and_stops_refreshing() {
 fn reset_while_paused_clears_the_label_and_start_counts_from_zero() {
     let app = counting_window();
     pause_when_counting(&app);
-    let reset = app.model().counter().widgets().reset.clone();
+    let reset = app.model().counter_panel().widgets().reset.clone();
     reset.emit_clicked();
     wait_until("the label is cleared", || headline(&app) == "No number yet");
     assert_eq!(status(&app), "Press Start to count");

@@ -1,6 +1,7 @@
 //! What a screen reader is told about widgets that GTK 4.8's Rust bindings cannot
-//! describe: `update_property` and `accessible-role` need GTK 4.10 in the bindings, while
-//! GTK's UI definitions can set both on any GTK 4.
+//! describe: gtk4-rs sets a widget's accessible name with `update_property`, which it
+//! offers only with GTK 4.10 (its `v4_10` feature), while GTK's UI definitions set the
+//! name, and the role with it, on any GTK 4.
 
 use relm4::gtk::{self, glib};
 

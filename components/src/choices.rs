@@ -438,6 +438,7 @@ mod tests {
             let settings = overrides.or(stored).resolve();
             assert_eq!((settings.backend, settings.shade), (Backend::Process, 7));
             assert!(overrides.without(stored).is_empty());
+            assert_eq!(Choices::from(settings).changed_since(stored), overrides);
 
             let store = Store::default();
             stored.write(|key, value| {

@@ -275,7 +275,7 @@ mod tests {
     }
 
     #[test]
-    fn changes_since_names_each_choice_stored_anew() {
+    fn changed_since_names_each_choice_stored_anew() {
         let stored = Stored::in_memory();
         let before = stored.load();
         let chosen = Choices {

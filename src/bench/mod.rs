@@ -61,7 +61,7 @@ const FULL: Sizes = Sizes {
     sieve_sizes: &[10_000_000_000, 100_000_000_000],
     sieve_rounds: 5,
     known_count_upto: Some(1_000_000_000_000),
-    // About 12 s on two cores here: long enough that start and end do not matter.
+    // Long enough that a job's start and end do not matter (docs/benchmarks.md).
     job_upto: 150_000_000_000,
     job_rounds: 7,
     round_trip_rounds: 3,

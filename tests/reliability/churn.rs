@@ -60,18 +60,26 @@ pub fn churn(cycles: u32) -> Table {
 fn one_cycle(app: &Controller<App>) {
     wait_until("a number shows", || shown_number(app).is_some());
 
-    app.model().counter().widgets().start_pause.emit_clicked();
+    app.model()
+        .counter_panel()
+        .widgets()
+        .start_pause
+        .emit_clicked();
     wait_until("the pause is confirmed", || {
-        app.model().counter().widgets().status.label() == "Paused"
+        app.model().counter_panel().widgets().status.label() == "Paused"
     });
     let paused_at = shown_number(app);
-    app.model().counter().widgets().start_pause.emit_clicked();
+    app.model()
+        .counter_panel()
+        .widgets()
+        .start_pause
+        .emit_clicked();
     wait_until("counting resumes", || {
         shown_number(app) > paused_at.map(|number| number + 10)
     });
 
     let before_reset = shown_number(app);
-    app.model().counter().widgets().reset.emit_clicked();
+    app.model().counter_panel().widgets().reset.emit_clicked();
     wait_until("the count restarts", || shown_number(app) < before_reset);
 
     app.model().job_panel().widgets().job_button.emit_clicked();

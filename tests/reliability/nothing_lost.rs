@@ -46,12 +46,20 @@ pub fn sequence() -> Table {
     counts_on("the new child counts on");
     app_window::switch_backend(&app, Backend::Thread);
     counts_on("the thread counts on");
-    app.model().counter().widgets().start_pause.emit_clicked();
+    app.model()
+        .counter_panel()
+        .widgets()
+        .start_pause
+        .emit_clicked();
     wait_until("the pause is confirmed", || {
-        app.model().counter().widgets().status.label() == "Paused"
+        app.model().counter_panel().widgets().status.label() == "Paused"
     });
     app_window::let_run(Duration::from_millis(200));
-    app.model().counter().widgets().start_pause.emit_clicked();
+    app.model()
+        .counter_panel()
+        .widgets()
+        .start_pause
+        .emit_clicked();
     counts_on("counting resumes");
     app_window::close(&app);
 

@@ -122,7 +122,12 @@ pub fn let_run(span: Duration) {
 }
 
 pub fn headline(app: &Controller<App>) -> String {
-    app.model().counter().widgets().headline.label().to_string()
+    app.model()
+        .counter_panel()
+        .widgets()
+        .headline
+        .label()
+        .to_string()
 }
 
 pub fn shown_number(app: &Controller<App>) -> Option<u64> {
@@ -187,7 +192,7 @@ impl ShownNumbers {
         let shown = Self::default();
         let log = shown.clone();
         app.model()
-            .counter()
+            .counter_panel()
             .widgets()
             .headline
             .connect_label_notify(move |label| {

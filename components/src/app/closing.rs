@@ -34,7 +34,7 @@ pub(super) enum Closing {
     Waiting {
         _deadline: OwnedSource,
         /// `Some(joined)` once the counter panel answered.
-        counter: Option<bool>,
+        counter_joined: Option<bool>,
         job_panel_stopped: bool,
     },
     /// Every worker answered (or the deadline passed); quit was asked.
@@ -71,7 +71,7 @@ impl Closing {
 
 impl App {
     /// The user closes the window (its close button, Ctrl+W, Ctrl+Q): while a job runs,
-    /// ask first, once.
+    /// ask first, once; once no job runs, close.
     pub(super) fn close_requested(
         &mut self,
         window: &adw::ApplicationWindow,
@@ -83,14 +83,14 @@ impl App {
             .state()
             .is_some_and(JobState::is_running);
         match &mut self.closing {
-            Closing::Open { asking, .. } if !*asking && job_running => {
+            Closing::Open { .. } if !job_running => self.close_now(window, sender),
+            Closing::Open { asking, .. } if !*asking => {
                 *asking = true;
                 let answers = sender.input_sender().clone();
                 crate::modals::close_question::ask(window, move |close| {
                     answers.emit(AppInput::CloseAnswered { close });
                 });
             }
-            Closing::Open { asking: false, .. } => self.close_now(window, sender),
             _ => {}
         }
     }
@@ -134,10 +134,10 @@ impl App {
             _deadline: OwnedSource::once(CLOSE_DEADLINE, move || {
                 events.emit(AppEvent(Event::CloseDeadline));
             }),
-            counter: None,
+            counter_joined: None,
             job_panel_stopped: false,
         };
-        self.counter.emit(CounterPanelInput::Shutdown);
+        self.counter_panel.emit(CounterPanelInput::Shutdown);
         self.job_panel.emit(JobPanelInput::Shutdown);
     }
 
@@ -157,8 +157,8 @@ impl App {
     }
 
     pub(super) fn on_counter_stopped(&mut self, joined: bool) {
-        if let Closing::Waiting { counter, .. } = &mut self.closing {
-            *counter = Some(joined);
+        if let Closing::Waiting { counter_joined, .. } = &mut self.closing {
+            *counter_joined = Some(joined);
         }
         self.quit_once_all_stopped();
     }
@@ -175,14 +175,25 @@ impl App {
 
     /// The deadline passed with a worker still running: quit without it.
     pub(super) fn on_close_deadline(&mut self) {
-        if let Closing::Waiting { .. } = self.closing {
+        if let Closing::Waiting {
+            counter_joined,
+            job_panel_stopped,
+            ..
+        } = self.closing
+        {
+            if counter_joined.is_none() {
+                tracing::error!("the counting worker did not stop in time");
+            }
+            if !job_panel_stopped {
+                tracing::error!("the job's workers did not stop in time");
+            }
             self.quit(false);
         }
     }
 
     fn quit_once_all_stopped(&mut self) {
         if let Closing::Waiting {
-            counter: Some(joined),
+            counter_joined: Some(joined),
             job_panel_stopped: true,
             ..
         } = self.closing
@@ -193,7 +204,7 @@ impl App {
 
     fn quit(&mut self, worker_joined: bool) {
         if !worker_joined {
-            tracing::error!("the worker did not stop in time; quitting without it");
+            tracing::error!("quitting without the workers that did not stop in time");
         }
         self.closing = Closing::Closed { worker_joined };
         relm4::main_application().quit();

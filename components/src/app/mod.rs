@@ -127,7 +127,7 @@ pub struct App {
     backend_switch: BackendSwitch,
     /// The counter panel is replacing its worker; the backend switch waits.
     counter_replacing: bool,
-    counter: Controller<CounterPanel>,
+    counter_panel: Controller<CounterPanel>,
     job_panel: Controller<JobPanel>,
     preferences: Option<Controller<Preferences>>,
     toasts: adw::ToastOverlay,
@@ -144,7 +144,7 @@ impl App {
     /// How many counting workers this window has started: one more after each restart
     /// or backend switch.
     pub fn workers_started(&self) -> u64 {
-        self.counter.model().workers_started()
+        self.counter_panel.model().workers_started()
     }
 
     pub fn backend(&self) -> Backend {
@@ -158,7 +158,7 @@ impl App {
 
     /// Whether the counter's refresh timer is armed (it is not while paused or closing).
     pub fn is_refreshing(&self) -> bool {
-        self.counter.model().is_refreshing()
+        self.counter_panel.model().is_refreshing()
     }
 
     /// The job's state, once a job was started.
@@ -171,8 +171,8 @@ impl App {
         &self.backend_switch
     }
 
-    pub fn counter(&self) -> &Controller<CounterPanel> {
-        &self.counter
+    pub fn counter_panel(&self) -> &Controller<CounterPanel> {
+        &self.counter_panel
     }
 
     pub fn job_panel(&self) -> &Controller<JobPanel> {
@@ -201,12 +201,14 @@ impl App {
         if !self.closing.is_open() {
             return;
         }
-        let changed = self.stored.load().changed_since(self.stored_choices);
-        if changed.is_empty() {
+        let now = self.stored.load();
+        if now == self.stored_choices {
             return;
         }
-        self.overrides = self.overrides.without(changed);
-        self.stored_choices = changed.or(self.stored_choices);
+        self.overrides = self
+            .overrides
+            .without(now.changed_since(self.stored_choices));
+        self.stored_choices = now;
         self.apply();
     }
 
@@ -228,7 +230,9 @@ impl App {
         let counting =
             |settings: RunSettings| (settings.backend, settings.worker_delay, settings.gui_delay);
         if counting(next) != counting(before) {
-            self.counter.emit(CounterPanelInput::Apply(next));
+            // Until the panel says otherwise, its worker is being replaced.
+            self.counter_replacing = true;
+            self.counter_panel.emit(CounterPanelInput::Apply(next));
         }
         if let Some(preferences) = &self.preferences {
             preferences.emit(next);
@@ -369,7 +373,7 @@ impl Component for App {
                     set_valign: gtk::Align::Center,
 
                     #[local_ref]
-                    counter -> gtk::Box {},
+                    counter_panel -> gtk::Box {},
 
                     gtk::Separator {
                         set_margin_top: 12,
@@ -399,7 +403,7 @@ impl Component for App {
         let stored_choices = init.stored.load();
         let window_state = init.stored.load_window();
         let settings = init.overrides.or(stored_choices).resolve();
-        let counter = CounterPanel::builder()
+        let counter_panel = CounterPanel::builder()
             .launch(CounterPanelInit {
                 launcher: init.launcher.clone(),
                 settings,
@@ -440,7 +444,7 @@ impl Component for App {
             }));
         });
         backend_switch.show(settings.backend, true);
-        install_actions(&root, &sender, counter.sender(), job_panel.sender());
+        install_actions(&root, &sender, counter_panel.sender(), job_panel.sender());
 
         let model = App {
             settings,
@@ -450,7 +454,7 @@ impl Component for App {
             _stored_watch: stored_watch,
             backend_switch,
             counter_replacing: false,
-            counter,
+            counter_panel,
             job_panel,
             preferences: None,
             toasts: adw::ToastOverlay::new(),
@@ -460,7 +464,7 @@ impl Component for App {
                 quit_when_job_done: init.quit_when_done,
             },
         };
-        let counter = model.counter.widget();
+        let counter_panel = model.counter_panel.widget();
         let job_panel = model.job_panel.widget();
         let toasts = &model.toasts;
         // Named for screen readers, which would otherwise say "GtkMenuButton".

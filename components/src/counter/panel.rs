@@ -54,7 +54,8 @@ pub enum CounterPanelInput {
 pub enum CounterPanelOutput {
     /// Counting was started or paused: the job goes along.
     Running(bool),
-    /// A worker is being replaced: the backend cannot be switched until it is done.
+    /// Whether a worker is being replaced (the backend cannot be switched until it is
+    /// done): said after every `Apply`, and whenever it changes.
     Replacing(bool),
     /// Something the user should read: a crash and when the counting restarts.
     Toast(String),
@@ -230,7 +231,11 @@ impl Component for CounterPanel {
         match message {
             CounterPanelInput::ToggleRunning => self.set_running(!self.label.running(), &sender),
             CounterPanelInput::Reset => self.command(Command::Reset),
-            CounterPanelInput::Apply(settings) => self.apply(settings, &sender),
+            CounterPanelInput::Apply(settings) => {
+                self.apply(settings, &sender);
+                let _ = sender.output(CounterPanelOutput::Replacing(self.is_replacing()));
+                return;
+            }
             CounterPanelInput::Shutdown => self.shut_down(&sender),
         }
         self.tell_if_replacing_changed(was_replacing, &sender);

@@ -19,10 +19,9 @@ use thread_or_process::{Backend, Launcher, OwnedSource, Report};
 use super::Progress;
 
 /// While a job runs, the panel is redrawn (bar, labels, chart) once every this many
-/// probe samples, not on every part's report: each frame costs the main loop a
-/// millisecond or more in software rendering, and a user's input that arrives meanwhile
-/// waits. Twice a second is smooth enough for a bar and a one-minute
-/// chart (`offload bench` measures the round trips this leaves).
+/// probe samples, not on every part's report: a frame costs the main loop time, and a
+/// user's input that arrives meanwhile waits. Twice a second is smooth enough for a bar
+/// and a one-minute chart (docs/benchmarks.md, "Tuned constants").
 const REDRAW_EVERY: usize = 5;
 
 pub struct JobPanelInit {

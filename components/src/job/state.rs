@@ -8,8 +8,8 @@ use thread_or_process::CrashReason;
 use super::Progress;
 use crate::i18n::{fill, gettext, ngettext, numbers};
 
-#[derive(Clone, Debug, PartialEq)]
 /// How a job ended.
+#[derive(Clone, Debug, PartialEq)]
 pub enum JobOutcome {
     Done { primes: u64, elapsed: Duration },
     Cancelled,

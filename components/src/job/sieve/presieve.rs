@@ -31,7 +31,7 @@ impl Pattern {
     /// Crosses each prime's multiples p·q, q on the wheel (q = 1: the prime itself), over
     /// one period and `MAX_FILL` bytes more. The first step of every process builds the
     /// patterns and sees no Pause meanwhile, so this crosses multiples rather than test
-    /// every number against every prime, which is ten times slower.
+    /// every number against every prime (docs/benchmarks.md, "Tuned constants").
     fn new(primes: &[u64]) -> Self {
         let period = primes.iter().product::<u64>() as usize;
         let mut bytes = vec![0xff; period + MAX_FILL];

@@ -203,8 +203,8 @@ fn cross_whole_turns<const CLASS: usize>(segment: &mut [u8], mut base: i64, prim
         for (offset, mask) in offsets.into_iter().zip(masks) {
             // SAFETY: offsets ascend, so base + offsets[0] >= 0 (the turn begins inside)
             // and base + offsets[7] < length (checked above) bound every index; this is
-            // the sieve's innermost loop, where a bounds check per store costs a third of
-            // the job's time (perf, `offload headless --job primes --upto 1e10`).
+            // the sieve's innermost loop, where a bounds check per store is measurably
+            // slower (docs/benchmarks.md, "Tuned constants").
             unsafe { *segment.get_unchecked_mut((base + offset) as usize) &= mask };
         }
         base += i64::from(prime);
