@@ -182,10 +182,13 @@ fn switching_backend_keeps_the_count_going() {
     let app = counting_window();
     wait_until("a number shows", || shown_number(&app).is_some());
     let before = shown_number(&app).expect("counting");
+    let takes_clicks = || app.model().backend_switch().takes_clicks();
     app.model().backend_switch().pick(Backend::Process);
+    wait_until("the switch waits for the replacement", || !takes_clicks());
     wait_until("numbers come from the process", || {
         headline(&app).starts_with("Number in process: ")
     });
+    wait_until("the switch takes clicks again", takes_clicks);
     assert_eq!(app.model().backend(), Backend::Process);
     let in_process = shown_number(&app).expect("a number");
     assert!(

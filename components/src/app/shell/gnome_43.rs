@@ -79,6 +79,13 @@ impl BackendSwitch {
             .map(|(backend, _, _)| *backend)
     }
 
+    /// Whether the user may switch now.
+    pub fn takes_clicks(&self) -> bool {
+        self.buttons
+            .iter()
+            .all(|(_, button, _)| button.is_sensitive())
+    }
+
     /// Shows `backend` as chosen; `sensitive` says whether the user may switch now.
     pub(in crate::app) fn show(&self, backend: Backend, sensitive: bool) {
         for (_, button, handler) in &self.buttons {

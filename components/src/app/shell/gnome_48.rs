@@ -82,6 +82,11 @@ impl BackendSwitch {
         shown_in(&self.group)
     }
 
+    /// Whether the user may switch now.
+    pub fn takes_clicks(&self) -> bool {
+        self.group.is_sensitive()
+    }
+
     /// Shows `backend` as chosen; `sensitive` says whether the user may switch now.
     pub(in crate::app) fn show(&self, backend: Backend, sensitive: bool) {
         self.group.block_signal(&self.handler);
