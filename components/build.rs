@@ -1,22 +1,35 @@
 //! Build-time facts from the project's own files:
 //! - the GSettings schema, compiled next to the build, so that `cargo run` finds it
-//!   without installing anything system-wide (installed builds use the system's);
+//!   without installing anything system-wide;
 //! - the About window's website, issue tracker and newest release notes, read from the
 //!   AppStream metainfo, so that they are written in one place;
-//! - the translations in `po/`, compiled for `cargo run` (installed builds install
-//!   their own).
+//! - the translations in `po/`, compiled for `cargo run`.
+//!
+//! An installed build (Meson's) sets `OFFLOAD_DATADIR` to its prefix's data folder: the
+//! binary then looks for its schema and translations there, and no path of the source or
+//! build tree is written into it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const SCHEMA: &str = "../flatpak/io.github.offload.Offload.gschema.xml";
-const METAINFO: &str = "../flatpak/io.github.offload.Offload.metainfo.xml";
+const SCHEMA: &str = "../data/io.github.offload.Offload.gschema.xml";
+const METAINFO: &str = "../data/io.github.offload.Offload.metainfo.xml";
 
 fn main() {
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     compile_schema(&out.join("schemas"));
     about_from_metainfo(&out);
     compile_translations(&out.join("locale"));
+    println!("cargo:rerun-if-env-changed=OFFLOAD_DATADIR");
+    let (schemas, locale) = match std::env::var_os("OFFLOAD_DATADIR") {
+        Some(datadir) => {
+            let datadir = PathBuf::from(datadir);
+            (datadir.join("glib-2.0/schemas"), datadir.join("locale"))
+        }
+        None => (out.join("schemas"), out.join("locale")),
+    };
+    println!("cargo:rustc-env=OFFLOAD_SCHEMA_DIR={}", schemas.display());
+    println!("cargo:rustc-env=OFFLOAD_LOCALE_DIR={}", locale.display());
 }
 
 /// `po/LANG.po` for each language in `po/LINGUAS` to `LANG/LC_MESSAGES/offload.mo`.
@@ -39,7 +52,6 @@ fn compile_translations(out: &Path) {
             .expect("msgfmt runs (Debian: gettext)");
         assert!(status.success(), "po/{language}.po does not compile");
     }
-    println!("cargo:rustc-env=OFFLOAD_BUILD_LOCALE_DIR={}", out.display());
 }
 
 fn compile_schema(out: &Path) {
@@ -53,7 +65,6 @@ fn compile_schema(out: &Path) {
         .status()
         .expect("glib-compile-schemas runs (Debian: libglib2.0-bin, pulled in by libgtk-4-dev)");
     assert!(status.success(), "the GSettings schema does not compile");
-    println!("cargo:rustc-env=OFFLOAD_BUILD_SCHEMA_DIR={}", out.display());
 }
 
 /// Writes `about_*.txt` beside the build: what lies between the metainfo's tags.

@@ -64,8 +64,9 @@ fn exit_code(outcome: Result<(), String>) -> ExitCode {
     }
 }
 
-/// A panic (a bug, or an injected fault) is told in one line, not with a trace: the
-/// window recovers from a worker's panic and says so itself.
+/// A panic (a bug, or an injected fault) is told in one line, not with a trace, with the
+/// file and line it came from for a bug report: the window recovers from a worker's
+/// panic and says so itself.
 fn quiet_panics() {
     std::panic::set_hook(Box::new(|info| {
         let thread = std::thread::current();
@@ -76,6 +77,9 @@ fn quiet_panics() {
             .copied()
             .or_else(|| info.payload().downcast_ref::<String>().map(String::as_str))
             .unwrap_or("unknown cause");
-        tracing::error!("{name} failed: {message}");
+        match info.location() {
+            Some(at) => tracing::error!("{name} failed at {}:{}: {message}", at.file(), at.line()),
+            None => tracing::error!("{name} failed: {message}"),
+        }
     }));
 }

@@ -1,4 +1,4 @@
-//! The desktop integration files in `flatpak/`: each passes its validator, a broken copy
+//! The desktop integration files in `data/`: each passes its validator, a broken copy
 //! fails it, and every file agrees on the app id. A missing validator fails the test.
 
 use std::path::{Path, PathBuf};
@@ -6,12 +6,12 @@ use std::process::Command;
 
 use offload_components::APP_ID;
 
-fn flatpak_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("flatpak")
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data")
 }
 
 fn file(suffix: &str) -> PathBuf {
-    flatpak_dir().join(format!("{APP_ID}{suffix}"))
+    data_dir().join(format!("{APP_ID}{suffix}"))
 }
 
 /// Runs a validator; panics, naming the package, if it is not installed.
@@ -83,7 +83,7 @@ fn every_file_names_the_same_app_id() {
         "<schema id=\"{APP_ID}\" path=\"/io/github/offload/Offload/\">"
     )));
     for icon in ["", "-symbolic"] {
-        let path = flatpak_dir()
+        let path = data_dir()
             .join("icons")
             .join(format!("{APP_ID}{icon}.svg"));
         let svg =

@@ -27,7 +27,7 @@ impl Installed {
         std::fs::create_dir_all(root.join("bin")).expect("the target folder is writable");
         let desktop = "io.github.offload.Offload.desktop";
         let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("flatpak")
+            .join("data")
             .join(desktop);
         std::fs::copy(source, applications.join(desktop)).expect("the desktop file copies");
         std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_offload"), root.join("bin/offload"))

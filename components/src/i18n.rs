@@ -11,9 +11,9 @@ pub use gettextrs::{gettext, ngettext};
 /// The text domain: `offload.mo` files, and the `.pot` in `po/`.
 pub const DOMAIN: &str = "offload";
 
-/// Compiled by the build from `po/`, for `cargo run`; installed builds have theirs under
-/// the system's locale folder.
-const BUILD_LOCALE_DIR: &str = env!("OFFLOAD_BUILD_LOCALE_DIR");
+/// Where this build's own translations are: compiled from `po/` beside the build for
+/// `cargo run`, or under the prefix an installed build was installed to.
+const LOCALE_DIR: &str = env!("OFFLOAD_LOCALE_DIR");
 
 /// How numbers are written: set by `init`, plain (as the command line prints) otherwise.
 static NUMBERS: OnceLock<Numbers> = OnceLock::new();
@@ -66,8 +66,7 @@ pub fn numbers() -> &'static Numbers {
 
 /// Speaks the user's language from now on: the locale from the environment, the
 /// translations installed with Offload (in a `locale` folder of the system's data
-/// folders: `/usr/share`, or `/app/share` in the Flatpak), or else those this build
-/// compiled.
+/// folders: `/usr/share`, or `/app/share` in the Flatpak), or else this build's own.
 /// Call it first thing, before any other thread exists.
 pub fn init() {
     // SAFETY: setlocale is not thread-safe; the window calls this at start-up, before
@@ -79,7 +78,7 @@ pub fn init() {
         .into_iter()
         .map(|dir| dir.join("locale"))
         .find(|dir| has_translations(dir));
-    let dir = installed.unwrap_or_else(|| Path::new(BUILD_LOCALE_DIR).to_owned());
+    let dir = installed.unwrap_or_else(|| Path::new(LOCALE_DIR).to_owned());
     if let Err(error) = gettextrs::bindtextdomain(DOMAIN, dir) {
         tracing::warn!("translations cannot be used: {error}");
     }

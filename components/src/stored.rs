@@ -33,8 +33,9 @@ impl Default for WindowState {
 pub struct Stored(Option<gio::Settings>);
 
 impl Stored {
-    /// The installed schema if there is one, else the one compiled with this build; the
-    /// default backend (dconf, or Flatpak's keyfile), else a keyfile of our own.
+    /// The installed schema if there is one, else this build's own (beside the build, or
+    /// under its install prefix); the default backend (dconf, or Flatpak's keyfile), else
+    /// a keyfile of our own.
     pub fn open() -> Self {
         let Some(schema) = find_schema() else {
             tracing::warn!("settings schema {APP_ID} not found; choices will not be remembered");
@@ -160,8 +161,8 @@ fn find_schema() -> Option<gio::SettingsSchema> {
         gio::SettingsSchemaSource::default().and_then(|source| source.lookup(APP_ID, true));
     installed.or_else(|| {
         let parent = gio::SettingsSchemaSource::default();
-        let built = env!("OFFLOAD_BUILD_SCHEMA_DIR");
-        gio::SettingsSchemaSource::from_directory(built, parent.as_ref(), false)
+        let own = env!("OFFLOAD_SCHEMA_DIR");
+        gio::SettingsSchemaSource::from_directory(own, parent.as_ref(), false)
             .ok()?
             .lookup(APP_ID, false)
     })
