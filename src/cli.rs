@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use offload_components::choices::{Backend, Choices, Delay, MAX_NICENESS, MAX_UPTO, MAX_WORKERS};
 use offload_components::counter::fault::FaultPlan;
 use offload_components::job::{default_parts, JobRequest};
@@ -98,6 +98,27 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Print the man page or a shell's completions (the install runs this)
+    #[command(hide = true)]
+    Generate {
+        #[arg(value_enum)]
+        what: Generated,
+    },
+}
+
+/// What `offload generate` prints, made from this command line's definition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Generated {
+    /// The man page, offload(1), in roff
+    Man,
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// The whole command line, as clap defines it: for the man page and the completions.
+pub fn definition() -> clap::Command {
+    Cli::command()
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -167,6 +188,7 @@ pub enum Invocation {
         json: bool,
         quick: bool,
     },
+    Generate(Generated),
 }
 
 impl JobArgs {
@@ -221,6 +243,7 @@ where
             },
         },
         Some(Command::Bench { json, quick }) => Invocation::Bench { json, quick },
+        Some(Command::Generate { what }) => Invocation::Generate(what),
         None => {
             let job = cli.window.job.job();
             let overrides = Choices {
@@ -388,6 +411,7 @@ mod tests {
         };
         let listed = |name: &str| help.lines().any(|line| line.trim_start().starts_with(name));
         assert!(!listed("worker"), "{help}");
+        assert!(!listed("generate"), "{help}");
         assert!(!help.contains("inject"), "{help}");
     }
 

@@ -8,6 +8,7 @@ mod bench;
 mod cli;
 mod diagnostics;
 mod headless;
+mod manual;
 mod signals;
 mod window;
 
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
     let outcome = match invocation {
         Invocation::Window(run) => window::run(launcher, run),
         Invocation::Bench { json, quick } => bench::run(json, quick),
+        Invocation::Generate(what) => manual::print(what),
         Invocation::Headless {
             worker_delay,
             count,

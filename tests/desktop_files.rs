@@ -83,9 +83,7 @@ fn every_file_names_the_same_app_id() {
         "<schema id=\"{APP_ID}\" path=\"/io/github/offload/Offload/\">"
     )));
     for icon in ["", "-symbolic"] {
-        let path = data_dir()
-            .join("icons")
-            .join(format!("{APP_ID}{icon}.svg"));
+        let path = data_dir().join("icons").join(format!("{APP_ID}{icon}.svg"));
         let svg =
             std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} exists", path.display()));
         assert!(svg.contains("<svg"), "{} is an SVG", path.display());

@@ -13,27 +13,34 @@ pub fn describe(reason: &CrashReason) -> String {
             gettext("Worker process was stopped by its sandbox")
         }
         CrashReason::KilledBySignal(signal) => fill(
-            &gettext("Worker process was killed by {}"),
-            &[&signal_name(*signal)],
+            // Translators: {signal} is a signal's name, such as SIGSEGV.
+            &gettext("Worker process was killed by {signal}"),
+            &[("signal", &signal_name(*signal))],
         ),
-        CrashReason::ExitedWithStatus(status) => {
-            fill(&gettext("Worker process exited with status {}"), &[status])
-        }
+        CrashReason::ExitedWithStatus(status) => fill(
+            &gettext("Worker process exited with status {status}"),
+            &[("status", status)],
+        ),
         CrashReason::BrokeProtocol => gettext("Worker process broke the protocol"),
         CrashReason::DidNotAnswer => gettext("Worker process did not answer"),
         CrashReason::Incompatible {
             protocol,
             app_version,
         } => fill(
-            &gettext("Worker process was refused: it speaks protocol {} of version {}"),
-            &[protocol, app_version],
+            &gettext(
+                "Worker process was refused: it speaks protocol {protocol} of version {version}",
+            ),
+            &[("protocol", protocol), ("version", app_version)],
         ),
         CrashReason::CouldNotStart { errno } => {
             let error = errno.map_or_else(
                 || gettext("no reason given"),
                 |errno| std::io::Error::from_raw_os_error(errno).to_string(),
             );
-            fill(&gettext("Worker process could not start ({})"), &[&error])
+            fill(
+                &gettext("Worker process could not start ({error})"),
+                &[("error", &error)],
+            )
         }
         _ => gettext("Worker stopped unexpectedly"),
     }

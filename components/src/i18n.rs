@@ -128,25 +128,44 @@ fn locale_numbers() -> Numbers {
     }
 }
 
-/// A translated template with its `{}` filled in order (translators may not reorder).
-pub fn fill(template: &str, values: &[&dyn Display]) -> String {
+/// A translated template with each `{name}` replaced by the value of that name, in one
+/// pass: a translation may put the placeholders in any order, and a value's own text is
+/// never read as a placeholder. An unknown name stays as it is.
+pub fn fill(template: &str, values: &[(&str, &dyn Display)]) -> String {
     let mut filled = String::new();
-    let mut values = values.iter();
-    let mut parts = template.split("{}").peekable();
-    while let Some(part) = parts.next() {
-        filled.push_str(part);
-        if parts.peek().is_some() {
-            if let Some(value) = values.next() {
-                filled.push_str(&value.to_string());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        filled.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let named = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            let (_, value) = values.iter().find(|(known, _)| *known == name)?;
+            Some((value.to_string(), close))
+        });
+        match named {
+            Some((value, close)) => {
+                filled.push_str(&value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                filled.push('{');
+                rest = after;
             }
         }
     }
+    filled.push_str(rest);
     filled
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled_by_name_in_any_order() {
+        let reordered = fill("{b} then {a}, {unknown} {a}", &[("a", &1), ("b", &"{a}")]);
+        assert_eq!(reordered, "{a} then 1, {unknown} 1");
+    }
 
     #[test]
     fn plain_numbers_are_grouped_by_spaces() {

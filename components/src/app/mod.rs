@@ -281,9 +281,9 @@ impl App {
                 notify_job_ended(window, &outcome, self.job_panel.model().detail());
                 match outcome {
                     JobOutcome::Failed(reason) => self.toast(&fill(
-                        // Translators: {} is why a worker stopped ("Worker panicked").
-                        &gettext("Job failed: {}"),
-                        &[&crate::crash::describe(&reason)],
+                        // Translators: {reason} is why a worker stopped ("Worker panicked").
+                        &gettext("Job failed: {reason}"),
+                        &[("reason", &crate::crash::describe(&reason))],
                     )),
                     JobOutcome::Done { .. } => self.on_job_done(window, sender),
                     JobOutcome::Cancelled => {}

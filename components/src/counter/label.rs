@@ -143,10 +143,10 @@ impl LabelState {
             return gettext("No number yet");
         };
         let template = match self.shown_from {
-            Backend::Thread => gettext("Number in thread: {}"),
-            Backend::Process => gettext("Number in process: {}"),
+            Backend::Thread => gettext("Number in thread: {number}"),
+            Backend::Process => gettext("Number in process: {number}"),
         };
-        fill(&template, &[&numbers().whole(number)])
+        fill(&template, &[("number", &numbers().whole(number))])
     }
 
     /// The small line under it.

@@ -195,10 +195,10 @@ impl Component for CounterPanel {
                 set_justify: gtk::Justification::Center,
                 #[watch]
                 set_label: &fill(
-                    &gettext("One number every {} s, label refreshed every {} s"),
+                    &gettext("One number every {worker_delay} s, label refreshed every {gui_delay} s"),
                     &[
-                        &numbers().shortest(model.settings.worker_delay.duration().as_secs_f64()),
-                        &numbers().shortest(model.settings.gui_delay.duration().as_secs_f64()),
+                        ("worker_delay", &numbers().shortest(model.settings.worker_delay.duration().as_secs_f64())),
+                        ("gui_delay", &numbers().shortest(model.settings.gui_delay.duration().as_secs_f64())),
                     ],
                 ),
             },
@@ -432,12 +432,12 @@ impl CounterPanel {
                 worker.retire();
                 let delay = self.restarts.crashed();
                 let _ = sender.output(CounterPanelOutput::Toast(fill(
-                    // Translators: {} is why the worker stopped ("Worker panicked"),
-                    // then the seconds until a new worker starts.
-                    &gettext("{}; restarting in {} s"),
+                    // Translators: {reason} is why the worker stopped ("Worker panicked");
+                    // {seconds} is the time until a new worker starts.
+                    &gettext("{reason}; restarting in {seconds} s"),
                     &[
-                        &crate::crash::describe(reason),
-                        &numbers().decimal(delay.as_secs_f64(), 1),
+                        ("reason", &crate::crash::describe(reason)),
+                        ("seconds", &numbers().decimal(delay.as_secs_f64(), 1)),
                     ],
                 )));
                 let events = sender.command_sender().clone();

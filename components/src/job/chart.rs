@@ -73,8 +73,8 @@ impl Scale {
     /// The blue line's legend, in Pango markup.
     pub fn lateness_legend(&self) -> String {
         let text = fill(
-            &gettext("Main loop lateness, top {} ms"),
-            &[&numbers().decimal(self.top_lateness_ms, 0)],
+            &gettext("Main loop lateness, top {milliseconds} ms"),
+            &[("milliseconds", &numbers().decimal(self.top_lateness_ms, 0))],
         );
         legend(LATENESS_COLOR, &text)
     }
@@ -82,8 +82,8 @@ impl Scale {
     /// The green line's legend, in Pango markup.
     pub fn rate_legend(&self) -> String {
         let text = fill(
-            &gettext("Job rate, top {} G numbers/s"),
-            &[&numbers().decimal(self.top_rate / 1e9, 2)],
+            &gettext("Job rate, top {rate} G numbers/s"),
+            &[("rate", &numbers().decimal(self.top_rate / 1e9, 2))],
         );
         legend(RATE_COLOR, &text)
     }
@@ -92,11 +92,11 @@ impl Scale {
     pub fn description(&self) -> String {
         fill(
             &gettext(
-                "Chart of the last minute: the window's timer fired at most {} ms late; the job sieved at most {} G numbers a second",
+                "Chart of the last minute: the window's timer fired at most {milliseconds} ms late; the job sieved at most {rate} G numbers a second",
             ),
             &[
-                &numbers().decimal(self.top_lateness_ms, 0),
-                &numbers().decimal(self.top_rate / 1e9, 2),
+                ("milliseconds", &numbers().decimal(self.top_lateness_ms, 0)),
+                ("rate", &numbers().decimal(self.top_rate / 1e9, 2)),
             ],
         )
     }

@@ -114,7 +114,7 @@ impl JobState {
     /// "42%" in the bar.
     pub fn percent_text(&self) -> String {
         let percent = numbers().decimal(self.fraction() * 100.0, 0);
-        fill(&gettext("{}%"), &[&percent])
+        fill(&gettext("{percent}%"), &[("percent", &percent)])
     }
 
     /// The line under the bar.
@@ -125,37 +125,42 @@ impl JobState {
                 (Some(rate), Some(left)) => {
                     let primes = self.primes();
                     let template = ngettext(
-                        "{} numbers/s · {} left · {} prime so far",
-                        "{} numbers/s · {} left · {} primes so far",
+                        "{rate} numbers/s · {time_left} left · {count} prime so far",
+                        "{rate} numbers/s · {time_left} left · {count} primes so far",
                         plural_count(primes),
                     );
                     fill(
                         &template,
-                        &[&si(rate), &clock(left), &numbers.whole(primes)],
+                        &[
+                            ("rate", &si(rate)),
+                            ("time_left", &clock(left)),
+                            ("count", &numbers.whole(primes)),
+                        ],
                     )
                 }
                 _ => gettext("Starting…"),
             },
             Some(JobOutcome::Done { primes, elapsed }) => {
                 let template = ngettext(
-                    "{} prime below {} ({} s)",
-                    "{} primes below {} ({} s)",
+                    "{count} prime below {upto} ({seconds} s)",
+                    "{count} primes below {upto} ({seconds} s)",
                     plural_count(*primes),
                 );
                 fill(
                     &template,
                     &[
-                        &numbers.whole(*primes),
-                        &numbers.whole(self.upto),
-                        &numbers.decimal(elapsed.as_secs_f64(), 2),
+                        ("count", &numbers.whole(*primes)),
+                        ("upto", &numbers.whole(self.upto)),
+                        ("seconds", &numbers.decimal(elapsed.as_secs_f64(), 2)),
                     ],
                 )
             }
             Some(JobOutcome::Cancelled) => gettext("Cancelled"),
-            // Translators: {} is why a worker stopped ("Worker panicked").
-            Some(JobOutcome::Failed(reason)) => {
-                fill(&gettext("Failed: {}"), &[&crate::crash::describe(reason)])
-            }
+            // Translators: {reason} is why a worker stopped ("Worker panicked").
+            Some(JobOutcome::Failed(reason)) => fill(
+                &gettext("Failed: {reason}"),
+                &[("reason", &crate::crash::describe(reason))],
+            ),
         }
     }
 }
@@ -182,7 +187,7 @@ fn clock(duration: Duration) -> String {
     match seconds {
         s if s >= 3600 => format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60),
         s if s >= 60 => format!("{}:{:02}", s / 60, s % 60),
-        s => fill(&gettext("{} s"), &[&s]),
+        s => fill(&gettext("{seconds} s"), &[("seconds", &s)]),
     }
 }
 

@@ -38,8 +38,16 @@ pub fn show(parent: &adw::ApplicationWindow, backend: Backend) {
         .release_notes_version(RELEASE_VERSION)
         .release_notes(RELEASE_NOTES)
         .debug_info(debug_info(backend))
-        .debug_info_filename("offload-debug-info.txt")
-        .build();
+        .debug_info_filename("offload-debug-info.txt");
+    // Translators: your names, one per line ("Name <address>"); the English text is
+    // left out of About.
+    let credits = gettext("translator-credits");
+    let about = if credits == "translator-credits" {
+        about
+    } else {
+        about.translator_credits(credits)
+    }
+    .build();
     #[cfg(not(feature = "gnome_48"))]
     about.present();
     #[cfg(feature = "gnome_48")]
