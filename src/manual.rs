@@ -33,7 +33,12 @@ fn complete(shell: Shell, command: &clap::Command, out: &mut dyn Write) -> io::R
 /// builds the command anew from what `--help` shows.
 fn visible(command: &clap::Command) -> clap::Command {
     let mut shown = clap::Command::new(command.get_name().to_owned())
-        .args(command.get_arguments().filter(|arg| !arg.is_hide_set()).cloned())
+        .args(
+            command
+                .get_arguments()
+                .filter(|arg| !arg.is_hide_set())
+                .cloned(),
+        )
         .subcommands(
             command
                 .get_subcommands()

@@ -89,3 +89,67 @@ fn every_file_names_the_same_app_id() {
         assert!(svg.contains("<svg"), "{} is an SVG", path.display());
     }
 }
+
+/// The text between `open` and the next `close` in `text`.
+fn between<'a>(text: &'a str, open: &str, close: &str) -> &'a str {
+    let start = text.find(open).unwrap_or_else(|| panic!("no {open}")) + open.len();
+    let length = text[start..]
+        .find(close)
+        .unwrap_or_else(|| panic!("{open} is not closed"));
+    &text[start..start + length]
+}
+
+/// WCAG's relative luminance of a `#rrggbb` colour.
+fn luminance(colour: &str) -> f64 {
+    let channel = |at: usize| {
+        let value = f64::from(u8::from_str_radix(&colour[at..at + 2], 16).expect("hex")) / 255.0;
+        if value <= 0.040_45 {
+            value / 12.92
+        } else {
+            ((value + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5)
+}
+
+fn contrast(one: &str, other: &str) -> f64 {
+    let (a, b) = (luminance(one), luminance(other));
+    (a.max(b) + 0.05) / (a.min(b) + 0.05)
+}
+
+/// What Flathub's quality guidelines ask of the metainfo: a short summary, the text
+/// domain of its translations, where the code is read, every way to control the app,
+/// and brand colours that the icon stands out against.
+#[test]
+fn the_metainfo_meets_flathub_s_quality_guidelines() {
+    let metainfo = std::fs::read_to_string(file(".metainfo.xml")).expect("readable");
+    let summary = between(&metainfo, "<summary>", "</summary>");
+    assert!(summary.chars().count() <= 35, "summary too long: {summary}");
+    assert!(metainfo.contains("<translation type=\"gettext\">offload</translation>"));
+    assert!(metainfo.contains("<url type=\"vcs-browser\">"));
+    for control in ["keyboard", "pointing", "touch"] {
+        assert!(
+            metainfo.contains(&format!("<control>{control}</control>")),
+            "{control}"
+        );
+    }
+    let icon = std::fs::read_to_string(data_dir().join("icons").join(format!("{APP_ID}.svg")))
+        .expect("the icon");
+    const ICON_FILL: &str = "#8ff0a4";
+    assert!(icon.contains(ICON_FILL), "the icon's main fill changed");
+    for scheme in ["light", "dark"] {
+        let colour = between(
+            &metainfo,
+            &format!("<color type=\"primary\" scheme_preference=\"{scheme}\">"),
+            "</color>",
+        );
+        let ratio = contrast(colour, ICON_FILL);
+        assert!(ratio >= 3.0, "{scheme} brand colour {colour}: {ratio:.2}:1");
+    }
+}
+
+#[test]
+fn contrast_is_measured_as_wcag_does() {
+    assert!((contrast("#000000", "#ffffff") - 21.0).abs() < 1e-9);
+    assert!((contrast("#777777", "#777777") - 1.0).abs() < 1e-9);
+}
