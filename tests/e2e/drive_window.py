@@ -174,7 +174,7 @@ class Offload:
             self.process.kill()
             raise Failure("the app did not exit after Close")
         elapsed_ms = (time.monotonic() - started) * 1000
-        stderr = self.process.stderr.read()
+        stderr = self.stderr = self.process.stderr.read()
         if status != 0:
             raise Failure(f"the app exited with status {status}: {stderr.strip()}")
         if "did not stop in time" in stderr:
@@ -251,6 +251,9 @@ def crash_recovery(binary, backend, fault):
     if backend == "process" and not worker_children(app.process.pid):
         raise Failure("no worker child after the restart")
     app.close_and_time(lambda root: frame_action(root, "win.close"))
+    # A panic is told in one line that says where, for a bug report.
+    if fault == "panic" and not re.search(r"failed at \S+\.rs:\d+: ", app.stderr):
+        raise Failure(f"the panic's line names no file and line: {app.stderr.strip()}")
 
 
 def gui_killed(binary):
@@ -448,21 +451,26 @@ def german_locale():
     return folder
 
 
-def speaks_german(binary):
-    """With German as the user's language the window reads in German, numbers written
-    the German way, as a screen reader hears it."""
+def in_german(binary, *args):
+    """Offload started with German as the user's language."""
     locales = german_locale()
     saved = {name: os.environ.get(name) for name in ("LC_ALL", "LANG", "LANGUAGE", "LOCPATH")}
     os.environ.update(LC_ALL="de_DE.UTF-8", LANG="de_DE.UTF-8", LANGUAGE="de", LOCPATH=locales)
     try:
-        app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05",
-                      "--job", "primes", "--upto", "2e6")
+        return Offload(binary, *args)
     finally:
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+
+
+def speaks_german(binary):
+    """With German as the user's language the window reads in German, numbers written
+    the German way, as a screen reader hears it."""
+    app = in_german(binary, "--worker-delay", "0.05", "--gui-delay", "0.05",
+                    "--job", "primes", "--upto", "2e6")
     root = app.root
     wait_for("the German headline", lambda: find(root, "label", lambda t: t.startswith("Zahl im Thread: ")))
     for name in ("Pause", "Zurücksetzen", "Thread", "Prozess", "Hauptmenü"):
@@ -472,6 +480,23 @@ def speaks_german(binary):
         root, "label", lambda t: t.startswith("148.933 Primzahlen unter 2.000.000 (") and "," in t))
     if find(root, "label", lambda t: t.startswith("Eine Zahl alle 0,05 s")) is None:
         raise Failure("the delays are not written the German way")
+    app.close_and_time(lambda root: frame_action(root, "win.quit"))
+
+
+# The words of the English crash toast ("Worker process was killed by SIGSEGV;
+# restarting in 0.1 s") that German does not share.
+ENGLISH_CRASH_WORDS = {"worker", "process", "was", "killed", "by", "restarting"}
+
+
+def crash_toast_in_german(binary):
+    """A worker process that segfaults, in German: the toast that says so has no English
+    word in it."""
+    app = in_german(binary, "--backend", "process", "--worker-delay", "0.05",
+                    "--gui-delay", "0.05", "--inject-fault", "segfault@3")
+    toast = wait_for("the crash toast", lambda: find(app.root, "label", lambda t: "SIGSEGV" in t))
+    words = set(re.findall(r"[^\W\d_]+", toast.name.lower()))
+    if words & ENGLISH_CRASH_WORDS or "Neustart" not in toast.name:
+        raise Failure(f"the crash toast is not German: {toast.name!r}")
     app.close_and_time(lambda root: frame_action(root, "win.quit"))
 
 
@@ -526,6 +551,7 @@ def main():
         every_control_is_named(binary)
         job_keeps_the_session_up(binary)
         speaks_german(binary)
+        crash_toast_in_german(binary)
         crash_recovery(binary, "thread", "panic")
         for fault in ["panic", "abort", "segfault", "garbage"]:
             crash_recovery(binary, "process", fault)
