@@ -111,8 +111,11 @@ enum Command {
 pub enum Generated {
     /// The man page, offload(1), in roff
     Man,
+    /// Completions for bash
     Bash,
+    /// Completions for zsh
     Zsh,
+    /// Completions for fish
     Fish,
 }
 

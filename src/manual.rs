@@ -79,12 +79,61 @@ fn man_page(command: clap::Command, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Plain text as a roff text line: a leading dot or quote would be read as a request,
-/// and a backslash as an escape.
+/// a backslash as an escape, and a hyphen may be typeset as a dash.
 fn roff_text(text: &str) -> String {
-    let escaped = text.replace('\\', "\\e");
+    let escaped = text.replace('\\', "\\e").replace('-', "\\-");
     if escaped.starts_with(['.', '\'']) {
         format!("\\&{escaped}")
     } else {
         escaped
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generated(what: impl FnOnce(&mut Vec<u8>) -> io::Result<()>) -> String {
+        let mut out = Vec::new();
+        what(&mut out).expect("written to memory");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    #[test]
+    fn the_man_page_names_every_visible_option_and_subcommand() {
+        let page = generated(|out| man_page(cli::definition(), out));
+        let command = cli::definition();
+        let subcommands = command.get_subcommands().filter(|sub| !sub.is_hide_set());
+        for sub in std::iter::once(&command).chain(subcommands) {
+            if sub.get_name() != "offload" {
+                assert!(page.contains(&format!("OFFLOAD {}", sub.get_name().to_uppercase())));
+            }
+            for arg in sub.get_arguments().filter(|arg| !arg.is_hide_set()) {
+                let long = arg.get_long().expect("every option is long");
+                let in_roff = format!("--{long}").replace('-', "\\-");
+                assert!(page.contains(&in_roff), "--{long}");
+            }
+        }
+        assert!(!page.contains("inject") && !page.contains("generate"));
+    }
+
+    #[test]
+    fn completions_offer_nothing_hidden() {
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+            let script = generated(|out| complete(shell, &cli::definition(), out));
+            assert!(
+                script.contains("headless") && script.contains("upto"),
+                "{shell}"
+            );
+            for hidden in ["generate", "inject-fault", "close-after"] {
+                assert!(!script.contains(hidden), "{shell} offers {hidden}");
+            }
+        }
+    }
+
+    #[test]
+    fn text_lines_cannot_be_read_as_requests() {
+        assert_eq!(roff_text(".hidden 'x' -y"), "\\&.hidden 'x' \\-y");
+        assert_eq!(roff_text("a\\b"), "a\\eb");
     }
 }

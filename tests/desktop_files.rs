@@ -153,3 +153,18 @@ fn contrast_is_measured_as_wcag_does() {
     assert!((contrast("#000000", "#ffffff") - 21.0).abs() < 1e-9);
     assert!((contrast("#777777", "#777777") - 1.0).abs() < 1e-9);
 }
+
+/// Cargo, Meson and the metainfo's newest release name the same version.
+#[test]
+fn every_build_names_the_same_version() {
+    let version = env!("CARGO_PKG_VERSION");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let meson = std::fs::read_to_string(root.join("meson.build")).expect("meson.build");
+    assert!(
+        meson.contains(&format!("version: '{version}'")),
+        "meson.build is not at {version}"
+    );
+    let metainfo = std::fs::read_to_string(file(".metainfo.xml")).expect("readable");
+    let newest = between(&metainfo, "<release version=\"", "\"");
+    assert_eq!(newest, version, "the metainfo's newest release");
+}

@@ -88,3 +88,74 @@ fn every_source_with_text_to_translate_is_listed() {
         }
     }
 }
+
+/// The `{name}` placeholders in `text`, sorted.
+fn placeholders(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|after| {
+            let (name, _) = after.split_once('}')?;
+            let is_name =
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            is_name.then(|| name.to_owned())
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+/// Each message of a `.po` file: its msgid (the singular) and every msgstr, each joined
+/// from its quoted lines.
+fn entries(po: &str) -> Vec<(String, Vec<String>)> {
+    let unquoted = |text: &str| text.trim().trim_matches('"').to_owned();
+    let mut entries = Vec::new();
+    for block in po.split("\n\n") {
+        let mut id = String::new();
+        let mut translations: Vec<String> = Vec::new();
+        // Where a continued ("...") line belongs: the msgid, a msgstr, or neither.
+        let mut in_id = false;
+        for line in block.lines() {
+            if let Some(rest) = line.strip_prefix("msgid ") {
+                id = unquoted(rest);
+                in_id = true;
+            } else if line.starts_with("msgid_plural ") {
+                in_id = false;
+            } else if let Some((_, rest)) = line
+                .strip_prefix("msgstr")
+                .and_then(|rest| rest.split_once(' '))
+            {
+                translations.push(unquoted(rest));
+                in_id = false;
+            } else if line.starts_with('"') {
+                if in_id {
+                    id.push_str(&unquoted(line));
+                } else if let Some(translation) = translations.last_mut() {
+                    translation.push_str(&unquoted(line));
+                }
+            }
+        }
+        if !translations.is_empty() {
+            entries.push((id, translations));
+        }
+    }
+    entries
+}
+
+/// A translator may reorder the placeholders but neither rename nor drop one: the
+/// window would show `{anzahl}`, or lose the number.
+#[test]
+fn every_translation_keeps_its_placeholders() {
+    for language in languages() {
+        let po = std::fs::read_to_string(root().join(format!("po/{language}.po"))).expect("a .po");
+        for (id, translations) in entries(&po) {
+            for translation in translations.iter().filter(|text| !text.is_empty()) {
+                assert_eq!(
+                    placeholders(translation),
+                    placeholders(&id),
+                    "po/{language}.po: {id:?} is translated as {translation:?}"
+                );
+            }
+        }
+    }
+}

@@ -33,16 +33,23 @@ pub fn describe(reason: &CrashReason) -> String {
             &[("protocol", protocol), ("version", app_version)],
         ),
         CrashReason::CouldNotStart { errno } => {
-            let error = errno.map_or_else(
-                || gettext("no reason given"),
-                |errno| std::io::Error::from_raw_os_error(errno).to_string(),
-            );
+            let error = errno.map_or_else(|| gettext("no reason given"), system_error);
             fill(
                 &gettext("Worker process could not start ({error})"),
                 &[("error", &error)],
             )
         }
         _ => gettext("Worker stopped unexpectedly"),
+    }
+}
+
+/// The C library's own words for `errno`, in the user's language, without the English
+/// "(os error N)" that Rust's `io::Error` adds.
+fn system_error(errno: i32) -> String {
+    let said = std::io::Error::from_raw_os_error(errno).to_string();
+    match said.rfind(" (os error ") {
+        Some(end) => said[..end].to_owned(),
+        None => said,
     }
 }
 
@@ -75,9 +82,9 @@ mod tests {
         let words = describe(&CrashReason::CouldNotStart {
             errno: Some(libc::ENOENT),
         });
-        assert!(
-            words.starts_with("Worker process could not start (No such file"),
-            "{words}"
+        assert_eq!(
+            words,
+            "Worker process could not start (No such file or directory)"
         );
     }
 }

@@ -64,9 +64,10 @@ pub fn numbers() -> &'static Numbers {
     NUMBERS.get_or_init(Numbers::plain)
 }
 
-/// Speaks the user's language from now on: the locale from the environment, the
-/// translations installed with Offload (in a `locale` folder of the system's data
-/// folders: `/usr/share`, or `/app/share` in the Flatpak), or else this build's own.
+/// Speaks the user's language from now on: the locale from the environment, and this
+/// build's own translations (under its install prefix, or beside the build), or else
+/// those in a `locale` folder of the system's data folders. Its own come first, so that
+/// another Offload installed elsewhere never lends it older texts.
 /// Call it first thing, before any other thread exists.
 pub fn init() {
     // SAFETY: setlocale is not thread-safe; the window calls this at start-up, before
@@ -74,11 +75,16 @@ pub fn init() {
     unsafe {
         gettextrs::setlocale(gettextrs::LocaleCategory::LcAll, "");
     }
-    let installed = relm4::gtk::glib::system_data_dirs()
-        .into_iter()
-        .map(|dir| dir.join("locale"))
-        .find(|dir| has_translations(dir));
-    let dir = installed.unwrap_or_else(|| Path::new(LOCALE_DIR).to_owned());
+    let own = Path::new(LOCALE_DIR).to_owned();
+    let dir = if has_translations(&own) {
+        own
+    } else {
+        relm4::gtk::glib::system_data_dirs()
+            .into_iter()
+            .map(|dir| dir.join("locale"))
+            .find(|dir| has_translations(dir))
+            .unwrap_or(own)
+    };
     if let Err(error) = gettextrs::bindtextdomain(DOMAIN, dir) {
         tracing::warn!("translations cannot be used: {error}");
     }

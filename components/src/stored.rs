@@ -33,9 +33,9 @@ impl Default for WindowState {
 pub struct Stored(Option<gio::Settings>);
 
 impl Stored {
-    /// The installed schema if there is one, else this build's own (beside the build, or
-    /// under its install prefix); the default backend (dconf, or Flatpak's keyfile), else
-    /// a keyfile of our own.
+    /// This build's own schema (under its install prefix, or beside the build), else one
+    /// the system has; the default backend (dconf, or Flatpak's keyfile), else a keyfile
+    /// of our own.
     pub fn open() -> Self {
         let Some(schema) = find_schema() else {
             tracing::warn!("settings schema {APP_ID} not found; choices will not be remembered");
@@ -156,16 +156,18 @@ impl Drop for StoredWatch {
     }
 }
 
+/// This build's own schema first, so that another Offload installed elsewhere, with
+/// other keys, is never read by mistake; else the system's.
 fn find_schema() -> Option<gio::SettingsSchema> {
-    let installed =
-        gio::SettingsSchemaSource::default().and_then(|source| source.lookup(APP_ID, true));
-    installed.or_else(|| {
-        let parent = gio::SettingsSchemaSource::default();
-        let own = env!("OFFLOAD_SCHEMA_DIR");
-        gio::SettingsSchemaSource::from_directory(own, parent.as_ref(), false)
-            .ok()?
-            .lookup(APP_ID, false)
-    })
+    let system = gio::SettingsSchemaSource::default();
+    let own = gio::SettingsSchemaSource::from_directory(
+        env!("OFFLOAD_SCHEMA_DIR"),
+        system.as_ref(),
+        false,
+    )
+    .ok()
+    .and_then(|source| source.lookup(APP_ID, false));
+    own.or_else(|| system?.lookup(APP_ID, true))
 }
 
 /// GIO reads a settings file that is no key file, or a value of the wrong type, as

@@ -36,7 +36,7 @@ pub fn show(parent: &adw::ApplicationWindow, backend: Backend) {
         .website(WEBSITE)
         .issue_url(ISSUES)
         .release_notes_version(RELEASE_VERSION)
-        .release_notes(RELEASE_NOTES)
+        .release_notes(translated_release_notes(RELEASE_NOTES))
         .debug_info(debug_info(backend))
         .debug_info_filename("offload-debug-info.txt");
     // Translators: your names, one per line ("Name <address>"); the English text is
@@ -54,6 +54,38 @@ pub fn show(parent: &adw::ApplicationWindow, backend: Backend) {
     about.present(Some(parent));
 }
 
+/// `notes` (the metainfo's markup) with each paragraph and list item in the user's
+/// language: they are in `po/` as the metainfo's texts, their white space collapsed and
+/// their XML entities read.
+fn translated_release_notes(notes: &str) -> String {
+    let mut translated = String::new();
+    let mut rest = notes;
+    while let Some((at, open, close)) = [("<p>", "</p>"), ("<li>", "</li>")]
+        .into_iter()
+        .filter_map(|(open, close)| Some((rest.find(open)?, open, close)))
+        .min()
+    {
+        let start = at + open.len();
+        let Some(length) = rest[start..].find(close) else {
+            break;
+        };
+        let text = rest[start..start + length]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&");
+        translated.push_str(&rest[..start]);
+        translated.push_str(&gtk::glib::markup_escape_text(&gettext(text)));
+        rest = &rest[start + length..];
+    }
+    translated.push_str(rest);
+    translated
+}
+
 /// What a bug report needs to know about this run.
 fn debug_info(backend: Backend) -> String {
     format!(
@@ -67,4 +99,18 @@ fn debug_info(backend: Backend) -> String {
         adw::micro_version(),
         backend.noun(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn release_notes_keep_their_markup_around_each_text() {
+        let notes = "<p>One\n  line.</p>\n<ul>\n<li>A &amp; B</li>\n</ul>";
+        assert_eq!(
+            translated_release_notes(notes),
+            "<p>One line.</p>\n<ul>\n<li>A &amp; B</li>\n</ul>"
+        );
+    }
 }
