@@ -244,6 +244,15 @@ settings_table! {
     job_workers: u32 = 0, key "job-workers", read read_workers;
 }
 
+impl RunSettings {
+    /// Whether a counting worker started with `self` counts as one started with `other`:
+    /// the same backend and delays (the job's settings play no part).
+    pub fn counts_like(&self, other: &RunSettings) -> bool {
+        (self.backend, self.worker_delay, self.gui_delay)
+            == (other.backend, other.worker_delay, other.gui_delay)
+    }
+}
+
 fn read_backend(stored: &Variant) -> Result<Backend, String> {
     match stored.str().ok_or("not a text")? {
         "thread" => Ok(Backend::Thread),

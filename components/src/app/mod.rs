@@ -227,9 +227,7 @@ impl App {
         if next.backend != before.backend {
             self.job_panel.emit(JobPanelInput::SetBackend(next.backend));
         }
-        let counting =
-            |settings: RunSettings| (settings.backend, settings.worker_delay, settings.gui_delay);
-        if counting(next) != counting(before) {
+        if !next.counts_like(&before) {
             // Until the panel says otherwise, its worker is being replaced.
             self.counter_replacing = true;
             self.counter_panel.emit(CounterPanelInput::Apply(next));

@@ -347,9 +347,7 @@ impl CounterPanel {
             self.refresh = None;
             self.start_refreshing(sender);
         }
-        let counting =
-            |settings: RunSettings| (settings.backend, settings.worker_delay, settings.gui_delay);
-        if counting(next) == counting(before) {
+        if next.counts_like(&before) {
             return;
         }
         self.life = match self.take_life() {
