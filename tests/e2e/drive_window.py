@@ -329,7 +329,7 @@ def counted_numbers(root, numbers):
 def choices_are_one_truth(binary):
     """The header's backend is remembered by the next run; Preferences shows what the
     window uses, the header follows a backend chosen there, and a delay changed there
-    applies at once with no number lost or repeated."""
+    applies at once, and the count goes on without counting a number again."""
     app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.02")
     root = app.root
     wait_for("counting in the thread", lambda: shown(root) and shown(root)[0] == "thread")
@@ -365,9 +365,11 @@ def choices_are_one_truth(binary):
     wait_for("counting at the new delay", lambda: counted_numbers(root, numbers) is not None
              and numbers[-1] >= numbers[0] + 20)
     took = time.monotonic() - changed_at
-    steps = {later - earlier for earlier, later in zip(numbers, numbers[1:])}
-    if steps != {1}:
-        raise Failure(f"numbers lost or repeated across the delay change: {numbers}")
+    # Each refresh shows the newest number, and this reads the label when it can: a
+    # number may pass unseen. One seen twice apart, or smaller than one before it,
+    # would be counted again.
+    if any(later <= earlier for earlier, later in zip(numbers, numbers[1:])):
+        raise Failure(f"numbers counted again across the delay change: {numbers}")
     if took > 20 * 0.4:
         raise Failure(f"the new delay did not apply at once: {took:.1f} s for 20 numbers")
     app.close_and_time(lambda root: frame_action(root, "win.quit"))
