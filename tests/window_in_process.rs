@@ -366,7 +366,7 @@ fn narrowing_the_window_stacks_the_job_row() {
 
 /// The question a close asks while a job runs, if it is showing: a window of its own
 /// on libadwaita 1.2.
-#[cfg(not(feature = "gnome_48"))]
+#[cfg(not(feature = "gnome_50"))]
 fn close_question(_: &Controller<App>) -> Option<gtk::Widget> {
     gtk::Window::list_toplevels()
         .into_iter()
@@ -377,7 +377,7 @@ fn close_question(_: &Controller<App>) -> Option<gtk::Widget> {
 
 /// The question a close asks while a job runs, if it is showing: a dialog inside the
 /// window on current libadwaita.
-#[cfg(feature = "gnome_48")]
+#[cfg(feature = "gnome_50")]
 fn close_question(app: &Controller<App>) -> Option<gtk::Widget> {
     let dialog = adw::prelude::AdwApplicationWindowExt::visible_dialog(app.widget())?;
     dialog.is::<adw::AlertDialog>().then(|| dialog.upcast())

@@ -3,9 +3,11 @@
 Shell on Wayland, read and clicked through AT-SPI with drive_session.py's checks.
 
     drive_flatpak.py APP_ID desktop FOLDER   counts, switches backend, a job to its
-                                             result, closes cleanly; then screenshots of
-                                             the window mid-job, light and dark, written
-                                             to FOLDER as flatpak-light.png, flatpak-dark.png
+                                             result, Ctrl+? opens the shortcuts as a dialog
+                                             inside the window, closes cleanly; then
+                                             screenshots of the window mid-job, light and
+                                             dark, as GNOME shows them, written to FOLDER
+                                             as flatpak-light.png, flatpak-dark.png
     drive_flatpak.py APP_ID narrow           on a 360 px screen: fits through its
                                              breakpoint, closes cleanly
 
@@ -33,6 +35,14 @@ from drive_window import (  # noqa: E402
 ACCESSIBLE_NAME = "offload"
 # Long enough to be mid-job in the screenshots, on any machine.
 SCREENSHOT_JOB = ("--job", "primes", "--upto", "1e12")
+# Control, Shift and "?": Ctrl+? as typed on a US keyboard.
+CTRL_QUESTION = (0xFFE3, 0xFFE1, 0x3F)
+ESCAPE = 0xFF1B
+# What GNOME's settings portal would tell GTK (there is none in this session): its
+# default window buttons, close only. Written where GTK in the sandbox reads its settings.
+GNOME_SETTINGS = "[Settings]\ngtk-decoration-layout=appmenu:close\n"
+# A locale that groups digits, as a GNOME user's would.
+SCREENSHOT_LOCALE = "LANG=en_US.UTF-8"
 
 
 class Sandboxed(Offload):
@@ -100,17 +110,37 @@ def desktop(app_id, folder):
     # libadwaita's toggle group says its toggles are radio buttons.
     counts_and_switches(app, backend_role="radio button")
     job_to_its_result(app)
+    shortcuts_open_inside_the_window(app)
     elapsed = app.close_cleanly()
     print(f"flatpak desktop: counted, switched to a process, ran a job, closed in {elapsed:.0f} ms")
     for scheme, env in (("light", ()), ("dark", ("ADW_DEBUG_COLOR_SCHEME=prefer-dark",))):
         screenshot(app_id, os.path.join(folder, f"flatpak-{scheme}.png"), env)
 
 
+def shortcuts_open_inside_the_window(app):
+    """Ctrl+? shows the keyboard shortcuts as a dialog inside the main window: no other
+    top-level window appears on the accessibility bus."""
+    windows = app.root.childCount
+    shell.press_keys(*CTRL_QUESTION)
+    wait_for("the shortcuts dialog", lambda: find(
+        app.root, "dialog", lambda name: True))
+    if app.root.childCount != windows:
+        raise Failure(f"the shortcuts opened a window of their own: {app.root.childCount} "
+                      f"top-level windows, {windows} before")
+    shell.press_keys(ESCAPE)
+    wait_for("the shortcuts dialog closed", lambda: find(
+        app.root, "dialog", lambda name: True) is None)
+
+
 def screenshot(app_id, path, env):
-    # The sandbox has no settings portal here, so the colour scheme is asked for
-    # through libadwaita's own variable.
+    # The sandbox has no settings portal here: the window buttons come from GTK's
+    # settings file, the colour scheme through libadwaita's own variable.
+    settings = os.path.expanduser(f"~/.var/app/{app_id}/config/gtk-4.0/settings.ini")
+    os.makedirs(os.path.dirname(settings), exist_ok=True)
+    with open(settings, "w") as file:
+        file.write(GNOME_SETTINGS)
     app = Sandboxed(app_id, "--worker-delay", "0.2", "--gui-delay", "0.1", *SCREENSHOT_JOB,
-                    env=env)
+                    env=(SCREENSHOT_LOCALE, *env))
     wait_for("counting", lambda: shown(app.root))
     wait_for("the job's rate", lambda: find(app.root, "label", lambda text: "numbers/s" in text))
     # A few seconds of the chart; a picture, not a synchronisation.

@@ -1,7 +1,7 @@
 //! About Offload: who makes it, its licence, website and issue tracker, the newest
 //! release's notes (taken from the AppStream metainfo when building), and the debug
 //! facts a bug report needs. An `AdwAboutWindow` on libadwaita 1.2, an `AdwAboutDialog`
-//! (which adapts to a phone's screen) with the `gnome_48` feature; the same facts in both.
+//! (which adapts to a phone's screen) with the `gnome_50` feature; the same facts in both.
 
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk};
@@ -17,11 +17,11 @@ const RELEASE_VERSION: &str = include_str!(concat!(env!("OUT_DIR"), "/about_rele
 const RELEASE_NOTES: &str = include_str!(concat!(env!("OUT_DIR"), "/about_release_notes.txt"));
 
 pub fn show(parent: &adw::ApplicationWindow, backend: Backend) {
-    #[cfg(not(feature = "gnome_48"))]
+    #[cfg(not(feature = "gnome_50"))]
     let about = adw::AboutWindow::builder()
         .transient_for(parent)
         .modal(true);
-    #[cfg(feature = "gnome_48")]
+    #[cfg(feature = "gnome_50")]
     let about = adw::AboutDialog::builder();
     let about = about
         .application_name("Offload")
@@ -48,9 +48,9 @@ pub fn show(parent: &adw::ApplicationWindow, backend: Backend) {
         about.translator_credits(credits)
     }
     .build();
-    #[cfg(not(feature = "gnome_48"))]
+    #[cfg(not(feature = "gnome_50"))]
     about.present();
-    #[cfg(feature = "gnome_48")]
+    #[cfg(feature = "gnome_50")]
     about.present(Some(parent));
 }
 

@@ -1,5 +1,5 @@
 //! "Stop the job and close?": asked when the window closes during a job. A message
-//! dialog on libadwaita 1.2, an alert dialog (its replacement) with `gnome_48`.
+//! dialog on libadwaita 1.2, an alert dialog (its replacement) with `gnome_50`.
 
 use relm4::adw;
 use relm4::adw::prelude::*;
@@ -14,9 +14,9 @@ const CLOSE: &str = "close";
 pub fn ask(window: &adw::ApplicationWindow, answered: impl Fn(bool) + 'static) {
     let heading = gettext("Stop the job and close?");
     let body = gettext("Closing stops the count of primes; the work done so far is lost.");
-    #[cfg(not(feature = "gnome_48"))]
+    #[cfg(not(feature = "gnome_50"))]
     let dialog = adw::MessageDialog::new(Some(window), Some(&heading), Some(&body));
-    #[cfg(feature = "gnome_48")]
+    #[cfg(feature = "gnome_50")]
     let dialog = adw::AlertDialog::new(Some(&heading), Some(&body));
     dialog.add_responses(&[
         (KEEP, &gettext("_Keep Counting")),
@@ -26,8 +26,8 @@ pub fn ask(window: &adw::ApplicationWindow, answered: impl Fn(bool) + 'static) {
     dialog.set_default_response(Some(KEEP));
     dialog.set_close_response(KEEP);
     dialog.connect_response(None, move |_, response| answered(response == CLOSE));
-    #[cfg(not(feature = "gnome_48"))]
+    #[cfg(not(feature = "gnome_50"))]
     dialog.present();
-    #[cfg(feature = "gnome_48")]
+    #[cfg(feature = "gnome_50")]
     dialog.present(Some(window));
 }

@@ -1,17 +1,17 @@
 //! The parts of the window that differ between GNOME versions, behind one API: how the
 //! header bar and the content make the window, the choice of backend in the header, and
 //! how the window learns that it became narrow. Debian 12's build (libadwaita 1.2) uses
-//! `gnome_43.rs`; the `gnome_48` feature (the Flatpak's) uses `gnome_48.rs`.
+//! `gnome_43.rs`; the `gnome_50` feature (the Flatpak's) uses `gnome_50.rs`.
 
-#[cfg(not(feature = "gnome_48"))]
+#[cfg(not(feature = "gnome_50"))]
 mod gnome_43;
-#[cfg(not(feature = "gnome_48"))]
+#[cfg(not(feature = "gnome_50"))]
 use gnome_43 as widgets;
 
-#[cfg(feature = "gnome_48")]
-mod gnome_48;
-#[cfg(feature = "gnome_48")]
-use gnome_48 as widgets;
+#[cfg(feature = "gnome_50")]
+mod gnome_50;
+#[cfg(feature = "gnome_50")]
+use gnome_50 as widgets;
 
 pub use widgets::BackendSwitch;
 pub(super) use widgets::{follow_narrow, frame};

@@ -1,4 +1,4 @@
-//! Preferences on current libadwaita (`gnome_48`): a preferences dialog, which adapts to
+//! Preferences on current libadwaita (`gnome_50`): a preferences dialog, which adapts to
 //! a phone's screen, each number a spin row.
 
 use relm4::adw::prelude::*;

@@ -5,7 +5,7 @@
 //! shows it here in return.
 //!
 //! The model and its messages live here; the widgets in `window.rs` (libadwaita 1.2: a
-//! preferences window, spin buttons in action rows) or, with `gnome_48`, in `dialog.rs`
+//! preferences window, spin buttons in action rows) or, with `gnome_50`, in `dialog.rs`
 //! (a preferences dialog with spin rows).
 
 use relm4::gtk;
@@ -16,9 +16,9 @@ use crate::choices::{
 };
 use crate::i18n::gettext;
 
-#[cfg(feature = "gnome_48")]
+#[cfg(feature = "gnome_50")]
 mod dialog;
-#[cfg(not(feature = "gnome_48"))]
+#[cfg(not(feature = "gnome_50"))]
 mod window;
 
 pub struct Preferences {

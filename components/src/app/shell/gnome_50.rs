@@ -1,5 +1,5 @@
-//! libadwaita 1.7: a toolbar view holds the header bar, a toggle group chooses the
-//! backend, and a breakpoint says when the window is narrow.
+//! Current libadwaita (`gnome_50`): a toolbar view holds the header bar, a toggle group
+//! chooses the backend, and a breakpoint says when the window is narrow.
 
 use relm4::adw::prelude::*;
 use relm4::gtk::glib;
