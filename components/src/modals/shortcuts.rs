@@ -4,11 +4,11 @@
 //! window, which GTK 4.18 deprecates). Both list the same shortcuts, in the same words.
 
 use relm4::adw;
-#[cfg(not(feature = "gnome_50"))]
-use relm4::gtk::prelude::*;
 #[cfg(feature = "gnome_50")]
 use relm4::adw::prelude::*;
 use relm4::gtk;
+#[cfg(not(feature = "gnome_50"))]
+use relm4::gtk::prelude::*;
 
 #[cfg(not(feature = "gnome_50"))]
 pub fn show(parent: &adw::ApplicationWindow) {
