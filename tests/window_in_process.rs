@@ -48,6 +48,10 @@ fn main() -> ExitCode {
             shortcuts_leave_print_and_reload_to_gnome,
         ),
         (
+            "ctrl_question_shows_the_keyboard_shortcuts",
+            ctrl_question_shows_the_keyboard_shortcuts,
+        ),
+        (
             "a_choice_made_in_one_window_reaches_every_window",
             a_choice_made_in_one_window_reaches_every_window,
         ),
@@ -347,6 +351,66 @@ fn shortcuts_leave_print_and_reload_to_gnome() {
         );
     }
     app_window::close(&app);
+}
+
+/// Ctrl+? is the Keyboard Shortcuts' key, as in every GNOME app; they show as the
+/// build's libadwaita shows them, and close again.
+fn ctrl_question_shows_the_keyboard_shortcuts() {
+    let app = counting_window();
+    let keys = relm4::main_application().accels_for_action("win.shortcuts");
+    assert!(
+        keys.iter().any(|key| key == "<Control>question"),
+        "win.shortcuts is on {keys:?}"
+    );
+    let windows = gtk::Window::list_toplevels().len();
+    WidgetExt::activate_action(app.widget(), "win.shortcuts", None)
+        .expect("the shortcuts action exists");
+    wait_until("the shortcuts", || shortcuts(&app).is_some());
+    let shown = shortcuts(&app).expect("shown");
+    if cfg!(feature = "gnome_50") {
+        assert_eq!(
+            gtk::Window::list_toplevels().len(),
+            windows,
+            "the shortcuts dialog opened a window of its own"
+        );
+    }
+    close_shortcuts(&shown);
+    wait_until("the shortcuts closed", || shortcuts(&app).is_none());
+    app_window::close(&app);
+}
+
+/// The Keyboard Shortcuts, if showing: a window of their own on libadwaita 1.2.
+#[cfg(not(feature = "gnome_50"))]
+fn shortcuts(_: &Controller<App>) -> Option<gtk::Widget> {
+    gtk::Window::list_toplevels()
+        .into_iter()
+        .filter_map(|window| window.downcast::<gtk::ShortcutsWindow>().ok())
+        .find(|window| window.is_visible())
+        .map(Cast::upcast)
+}
+
+#[cfg(not(feature = "gnome_50"))]
+fn close_shortcuts(shortcuts: &gtk::Widget) {
+    shortcuts
+        .downcast_ref::<gtk::Window>()
+        .expect("a window")
+        .close();
+}
+
+/// The Keyboard Shortcuts, if showing: a dialog inside the window on current libadwaita.
+#[cfg(feature = "gnome_50")]
+fn shortcuts(app: &Controller<App>) -> Option<gtk::Widget> {
+    let dialog = adw::prelude::AdwApplicationWindowExt::visible_dialog(app.widget())?;
+    dialog.is::<adw::ShortcutsDialog>().then(|| dialog.upcast())
+}
+
+#[cfg(feature = "gnome_50")]
+fn close_shortcuts(shortcuts: &gtk::Widget) {
+    use adw::prelude::AdwDialogExt;
+    assert!(shortcuts
+        .downcast_ref::<adw::Dialog>()
+        .expect("a dialog")
+        .close());
 }
 
 /// Narrower than a phone's width, the job row stacks (the Flatpak's window: through its

@@ -1,6 +1,5 @@
 """GNOME Shell's own services for the GNOME-session layer and the screenshot script:
-screenshots of the focused window (with its frame and shadow) or the whole screen, and
-keys pressed as a keyboard would (Mutter's remote desktop)."""
+screenshots of the focused window (with its frame and shadow) or the whole screen."""
 
 from gi.repository import Gio, GLib
 
@@ -36,29 +35,6 @@ def window(path):
 def screen(path):
     """The whole screen, as a PNG at `path` (absolute)."""
     return _call("Screenshot", (False, False, path), "(bbs)")
-
-
-def press_keys(*keysyms):
-    """Presses `keysyms` (X keysym numbers) in order, then lets them go in reverse: a
-    shortcut typed on the keyboard, into the focused window."""
-    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
-    name = "org.gnome.Mutter.RemoteDesktop"
-    session = bus.call_sync(name, "/org/gnome/Mutter/RemoteDesktop", name, "CreateSession",
-                            None, GLib.VariantType("(o)"), Gio.DBusCallFlags.NONE, -1,
-                            None).unpack()[0]
-
-    def call(method, arguments=None):
-        bus.call_sync(name, session, name + ".Session", method, arguments, None,
-                      Gio.DBusCallFlags.NONE, -1, None)
-
-    call("Start")
-    try:
-        for keysym in keysyms:
-            call("NotifyKeyboardKeysym", GLib.Variant("(ub)", (keysym, True)))
-        for keysym in reversed(keysyms):
-            call("NotifyKeyboardKeysym", GLib.Variant("(ub)", (keysym, False)))
-    finally:
-        call("Stop")
 
 
 def leave_overview(patience=10.0):
