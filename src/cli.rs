@@ -98,6 +98,16 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Compare a thread and a process as workers here: start, a command's round trip,
+    /// stop, memory, and a crash (no display needed)
+    Compare {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Fewer samples: seconds instead of a minute (figures are rougher)
+        #[arg(long)]
+        quick: bool,
+    },
     /// Print the man page or a shell's completions (the install runs this)
     #[command(hide = true)]
     Generate {
@@ -191,6 +201,10 @@ pub enum Invocation {
         json: bool,
         quick: bool,
     },
+    Compare {
+        json: bool,
+        quick: bool,
+    },
     Generate(Generated),
 }
 
@@ -246,6 +260,7 @@ where
             },
         },
         Some(Command::Bench { json, quick }) => Invocation::Bench { json, quick },
+        Some(Command::Compare { json, quick }) => Invocation::Compare { json, quick },
         Some(Command::Generate { what }) => Invocation::Generate(what),
         None => {
             let job = cli.window.job.job();

@@ -6,6 +6,7 @@
 
 mod bench;
 mod cli;
+mod compare;
 mod diagnostics;
 mod headless;
 mod manual;
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
     let outcome = match invocation {
         Invocation::Window(run) => window::run(launcher, run),
         Invocation::Bench { json, quick } => bench::run(json, quick),
+        Invocation::Compare { json, quick } => compare::run(json, quick),
         Invocation::Generate(what) => manual::print(what),
         Invocation::Headless {
             worker_delay,

@@ -137,6 +137,51 @@ fn headless_job_prints_the_count_on_both_backends() {
     }
 }
 
+/// `offload compare --quick --json` has every figure, for both backends, in the shape
+/// the issue names; and a process, as everywhere, starts slower and costs more memory.
+#[test]
+fn compare_quick_json_has_every_figure_for_both_backends() {
+    let output = offload()
+        .args(["compare", "--quick", "--json"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("offload runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let figure = |backend: &str, path: &[&str]| {
+        let mut value = &json[backend];
+        for key in path {
+            value = &value[key];
+        }
+        for field in ["median", "p95", "samples"] {
+            assert!(
+                value[field].is_number(),
+                "{backend}.{path:?}.{field}: {value}"
+            );
+        }
+        value["median"].as_f64().expect("a number")
+    };
+    for backend in ["thread", "process"] {
+        for row in ["start_ms", "round_trip_ms", "stop_ms", "memory_kib"] {
+            figure(backend, &[row]);
+        }
+        figure(backend, &["crash", "restart_ms"]);
+        assert_eq!(json[backend]["crash"]["survived"], true);
+        assert!(json[backend]["round_trip_ms"]["samples"].as_u64() >= Some(200));
+        assert!(json[backend]["start_ms"]["samples"].as_u64() >= Some(20));
+    }
+    assert!(figure("process", &["start_ms"]) > figure("thread", &["start_ms"]));
+    assert!(figure("process", &["memory_kib"]) > figure("thread", &["memory_kib"]));
+    assert_eq!(json["thread"]["crash"]["kind"], "panic");
+    assert_eq!(json["process"]["crash"]["kind"], "segfault");
+}
+
 #[test]
 fn headless_job_is_cancelled_cleanly_by_sigterm() {
     let mut child = offload()

@@ -19,6 +19,7 @@
 pub mod a11y;
 pub mod app;
 pub mod choices;
+pub mod compare;
 pub mod counter;
 pub mod crash;
 pub mod i18n;

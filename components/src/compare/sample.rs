@@ -1,0 +1,177 @@
+//! One sample of what a worker costs on a backend: its start, a command's round trip,
+//! its stop, the memory it adds, and how soon a crashed one is replaced. Each is async
+//! on the main context that awaits it: a window measures while it goes on drawing and
+//! counting, and the command line blocks on the same code.
+
+use std::time::{Duration, Instant};
+
+use relm4::gtk::glib;
+use thread_or_process::{Command, CrashReason, Kind, Launch, Launcher, Report, WorkerHandle};
+
+use super::memory::tree_pss_kib;
+use crate::choices::{Backend, BackendName};
+use crate::counter::fault::{FaultKind, FaultPlan, FaultyCount};
+use crate::counter::Count;
+
+/// Generous: only reached when a worker stopped answering.
+const PATIENCE: Duration = Duration::from_secs(10);
+/// The sampled workers count one number per millisecond: busy enough to be mid-work
+/// when commanded, idle most of the time.
+const COUNT_DELAY: Duration = Duration::from_millis(1);
+/// The worker whose memory is weighed counts slowly: it holds what a worker needs, and
+/// nothing a fast count would have queued.
+const WEIGHED_DELAY: Duration = Duration::from_millis(20);
+
+/// A worker the comparison launched, and its reports.
+struct Probe {
+    worker: WorkerHandle,
+    reports: relm4::Receiver<Report<u64>>,
+    backend: Backend,
+}
+
+impl Probe {
+    fn launch<K: Kind<News = u64>>(launcher: &Launcher, kind: K, backend: Backend) -> Self {
+        let (sender, reports) = relm4::channel();
+        // Every news at once: the first one marks the start.
+        let launch = Launch::running(backend, Duration::ZERO);
+        let worker = launcher.launch(kind, launch, &sender, |report| report);
+        Self {
+            worker,
+            reports,
+            backend,
+        }
+    }
+
+    fn counting(launcher: &Launcher, backend: Backend, delay: Duration) -> Self {
+        Self::launch(launcher, Count::from(delay, 0), backend)
+    }
+
+    async fn next(&self) -> Result<Report<u64>, String> {
+        match glib::future_with_timeout(PATIENCE, self.reports.recv()).await {
+            Ok(Some(report)) => Ok(report),
+            _ => Err(format!(
+                "a {} worker stopped answering",
+                self.backend.noun()
+            )),
+        }
+    }
+
+    /// Waits for the report `wanted` picks; a crash on the way is an error.
+    async fn until(&self, wanted: impl Fn(&Report<u64>) -> bool) -> Result<(), String> {
+        loop {
+            match self.next().await? {
+                report if wanted(&report) => return Ok(()),
+                Report::Crashed(reason) => {
+                    return Err(format!(
+                        "a {} worker crashed: {reason}",
+                        self.backend.noun()
+                    ))
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Shutdown, then the worker joined (its thread ended, its child reaped): how long.
+    async fn stop(self) -> Result<Duration, String> {
+        let asked = Instant::now();
+        self.worker.emit(Command::Shutdown);
+        self.until(|report| matches!(report, Report::Stopped(_)))
+            .await?;
+        if !self.worker.retire() {
+            return Err(format!("a {} worker did not end", self.backend.noun()));
+        }
+        Ok(asked.elapsed())
+    }
+}
+
+/// From asking for a counting worker to its first number; then from Shutdown to the
+/// worker joined.
+pub async fn start_and_stop(
+    launcher: &Launcher,
+    backend: Backend,
+) -> Result<(Duration, Duration), String> {
+    let asked = Instant::now();
+    let probe = Probe::counting(launcher, backend, COUNT_DELAY);
+    probe
+        .until(|report| matches!(report, Report::News(_)))
+        .await?;
+    let started = asked.elapsed();
+    Ok((started, probe.stop().await?))
+}
+
+/// `calls` times Pause, timed to its `Paused`, each on a worker counting again.
+pub async fn round_trips(
+    launcher: &Launcher,
+    backend: Backend,
+    calls: usize,
+) -> Result<Vec<Duration>, String> {
+    let probe = Probe::counting(launcher, backend, COUNT_DELAY);
+    let mut times = Vec::with_capacity(calls);
+    for _ in 0..calls {
+        probe
+            .until(|report| matches!(report, Report::News(_)))
+            .await?;
+        let asked = Instant::now();
+        probe.worker.emit(Command::Pause);
+        probe
+            .until(|report| matches!(report, Report::Paused(_)))
+            .await?;
+        times.push(asked.elapsed());
+        probe.worker.emit(Command::Start);
+    }
+    probe.stop().await?;
+    Ok(times)
+}
+
+/// What the process tree weighs with one more counting worker than without, in KiB.
+pub async fn memory_cost_kib(launcher: &Launcher, backend: Backend) -> Result<f64, String> {
+    let before = tree_pss_kib()?;
+    let probe = Probe::counting(launcher, backend, WEIGHED_DELAY);
+    probe
+        .until(|report| matches!(report, Report::News(_)))
+        .await?;
+    let with_worker = tree_pss_kib()?;
+    probe.stop().await?;
+    Ok(with_worker as f64 - before as f64)
+}
+
+/// The fault each backend is shown surviving: a panic (a thread contains it), and a
+/// crash in native code (only a process survives it: on a thread it would end the app).
+pub fn crash_kind(backend: Backend) -> FaultKind {
+    match backend {
+        Backend::Thread => FaultKind::Panic,
+        Backend::Process => FaultKind::Segfault,
+    }
+}
+
+/// A worker that crashes after its first number; how the crash was told, and the time
+/// from that report to a new worker's first number.
+pub async fn crash_and_restart(
+    launcher: &Launcher,
+    backend: Backend,
+) -> Result<(CrashReason, Duration), String> {
+    let plan = FaultPlan {
+        kind: crash_kind(backend),
+        after: 1,
+    };
+    let failing = Probe::launch(
+        launcher,
+        FaultyCount::new(Count::from(COUNT_DELAY, 0), plan),
+        backend,
+    );
+    let reason = loop {
+        if let Report::Crashed(reason) = failing.next().await? {
+            break reason;
+        }
+    };
+    let crashed = Instant::now();
+    failing.worker.retire();
+    let successor = Probe::counting(launcher, backend, COUNT_DELAY);
+    successor
+        .until(|report| matches!(report, Report::News(_)))
+        .await?;
+    let restarted = crashed.elapsed();
+    successor.stop().await?;
+    Ok((reason, restarted))
+}

@@ -1,0 +1,230 @@
+//! The comparison in plain words, computed from its figures. A comparison is only said
+//! where the spreads support it (`Figure::clearly_below`); elsewhere the summary says it
+//! cannot tell.
+
+use super::figure::Figure;
+use super::run::Comparison;
+use crate::i18n::{fill, gettext, numbers};
+
+/// Memory is counted in pages: a difference below one is no cost that can be told.
+const PAGE_KIB: f64 = 4.0;
+
+/// One sentence per row the summary speaks of: start, round trip, memory, crash.
+pub fn summary(comparison: &Comparison) -> Vec<String> {
+    let (thread, process) = (&comparison.thread, &comparison.process);
+    vec![
+        start(&thread.start_ms, &process.start_ms),
+        round_trip(&thread.round_trip_ms, &process.round_trip_ms),
+        memory(&thread.memory_kib, &process.memory_kib),
+        gettext(
+            "A process survives a crash in native code; a thread contains only a panic: \
+             a crash in native code on a thread ends the whole app.",
+        ),
+    ]
+}
+
+fn start(thread: &Figure, process: &Figure) -> String {
+    let values = [
+        (
+            "thread",
+            &milliseconds(thread.median) as &dyn std::fmt::Display,
+        ),
+        ("process", &milliseconds(process.median)),
+        ("times", &times(thread.median, process.median)),
+    ];
+    if thread.clearly_below(process) {
+        fill(
+            &gettext(
+                "Here a thread starts {times}× faster than a process: {thread} against {process}.",
+            ),
+            &values,
+        )
+    } else if process.clearly_below(thread) {
+        fill(
+            &gettext("Here a process starts faster than a thread: {process} against {thread}."),
+            &values,
+        )
+    } else {
+        gettext("The start times are too close to tell which backend starts faster.")
+    }
+}
+
+fn round_trip(thread: &Figure, process: &Figure) -> String {
+    let values = [
+        (
+            "thread",
+            &milliseconds(thread.median) as &dyn std::fmt::Display,
+        ),
+        ("process", &milliseconds(process.median)),
+    ];
+    if thread.clearly_below(process) {
+        fill(
+            &gettext("A command is answered sooner by a thread: {thread} against {process}."),
+            &values,
+        )
+    } else if process.clearly_below(thread) {
+        fill(
+            &gettext("A command is answered sooner by a process: {process} against {thread}."),
+            &values,
+        )
+    } else {
+        gettext("Commands are answered about as soon on both backends.")
+    }
+}
+
+fn memory(thread: &Figure, process: &Figure) -> String {
+    let values = [
+        ("thread", &size(thread.median) as &dyn std::fmt::Display),
+        ("process", &size(process.median)),
+    ];
+    if thread.clearly_below(process) {
+        fill(
+            &gettext("One more thread costs {thread} of memory, one more process {process}."),
+            &values,
+        )
+    } else if process.clearly_below(thread) {
+        fill(
+            &gettext("Here one more process costs less memory than one more thread: {process} against {thread}."),
+            &values,
+        )
+    } else {
+        gettext("The memory a worker costs varies too much here to tell the backends apart.")
+    }
+}
+
+/// "0.12 ms", "3.4 ms", "250 ms": two significant digits, at least one decimal.
+pub fn milliseconds(value: f64) -> String {
+    fill(&gettext("{value} ms"), &[("value", &significant(value))])
+}
+
+/// "96 KiB", "3.1 MiB"; below a memory page, "under 4 KiB".
+pub fn size(kib: f64) -> String {
+    if kib < PAGE_KIB {
+        fill(&gettext("under {value} KiB"), &[("value", &PAGE_KIB)])
+    } else if kib < 1024.0 {
+        fill(&gettext("{value} KiB"), &[("value", &significant(kib))])
+    } else {
+        fill(
+            &gettext("{value} MiB"),
+            &[("value", &significant(kib / 1024.0))],
+        )
+    }
+}
+
+/// How many times `slower` is `faster`, to two significant digits.
+fn times(faster: f64, slower: f64) -> String {
+    if faster <= 0.0 {
+        return "∞".to_owned();
+    }
+    significant(slower / faster)
+}
+
+/// Two significant digits, the decimals as the user's language writes them.
+fn significant(value: f64) -> String {
+    let magnitude = value.abs();
+    let decimals = if magnitude >= 10.0 || magnitude == 0.0 {
+        0
+    } else if magnitude >= 1.0 {
+        1
+    } else {
+        (1 - magnitude.log10().floor() as i32).clamp(1, 6) as usize
+    };
+    numbers().decimal(value, decimals)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::run::{BackendFigures, CrashFigures};
+
+    fn spread(low: f64, high: f64) -> Figure {
+        Figure::of(&[low, (low + high) / 2.0, high]).unwrap()
+    }
+
+    fn backend(start: Figure, trip: Figure, memory: Figure) -> BackendFigures {
+        BackendFigures {
+            start_ms: start,
+            round_trip_ms: trip,
+            stop_ms: spread(0.1, 0.2),
+            memory_kib: memory,
+            crash: CrashFigures {
+                kind: "panic".to_owned(),
+                reason: "panicked".to_owned(),
+                survived: true,
+                restart_ms: spread(0.1, 0.2),
+            },
+        }
+    }
+
+    #[test]
+    fn clear_differences_are_said_with_their_figures() {
+        let comparison = Comparison {
+            thread: backend(spread(0.1, 0.12), spread(0.02, 0.03), spread(90.0, 110.0)),
+            process: backend(spread(3.0, 3.2), spread(0.2, 0.3), spread(3000.0, 3300.0)),
+        };
+        let said = summary(&comparison);
+        assert_eq!(
+            said[0],
+            "Here a thread starts 28× faster than a process: 0.11 ms against 3.1 ms."
+        );
+        assert_eq!(
+            said[1],
+            "A command is answered sooner by a thread: 0.025 ms against 0.25 ms."
+        );
+        assert_eq!(
+            said[2],
+            "One more thread costs 100 KiB of memory, one more process 3.1 MiB."
+        );
+        assert!(said[3].starts_with("A process survives a crash in native code"));
+    }
+
+    #[test]
+    fn overlapping_spreads_cannot_tell() {
+        let comparison = Comparison {
+            thread: backend(spread(1.0, 3.0), spread(0.1, 0.3), spread(100.0, 400.0)),
+            process: backend(spread(2.0, 4.0), spread(0.2, 0.4), spread(300.0, 500.0)),
+        };
+        let said = summary(&comparison);
+        assert_eq!(
+            said[0],
+            "The start times are too close to tell which backend starts faster."
+        );
+        assert_eq!(
+            said[1],
+            "Commands are answered about as soon on both backends."
+        );
+        assert_eq!(
+            said[2],
+            "The memory a worker costs varies too much here to tell the backends apart."
+        );
+    }
+
+    #[test]
+    fn a_process_clearly_faster_is_said_too() {
+        let comparison = Comparison {
+            thread: backend(spread(5.0, 6.0), spread(0.5, 0.6), spread(5000.0, 6000.0)),
+            process: backend(spread(1.0, 2.0), spread(0.1, 0.2), spread(100.0, 200.0)),
+        };
+        let said = summary(&comparison);
+        assert!(said[0].starts_with("Here a process starts faster than a thread: 1.5 ms"));
+        assert!(said[1].starts_with("A command is answered sooner by a process"));
+        assert!(said[2].starts_with("Here one more process costs less memory"));
+    }
+
+    #[test]
+    fn two_significant_digits() {
+        assert_eq!(significant(0.123), "0.12");
+        assert_eq!(significant(0.0456), "0.046");
+        assert_eq!(significant(3.14), "3.1");
+        assert_eq!(significant(250.4), "250");
+        assert_eq!(significant(0.0), "0");
+    }
+
+    #[test]
+    fn sizes_below_a_page_cannot_be_told() {
+        assert_eq!(size(0.0), "under 4 KiB");
+        assert_eq!(size(-8.0), "under 4 KiB");
+        assert_eq!(size(96.0), "96 KiB");
+        assert_eq!(size(2600.0), "2.5 MiB");
+    }
+}
