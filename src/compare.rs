@@ -3,7 +3,7 @@
 
 use offload_components::choices::{Backend, BackendName};
 use offload_components::compare::{
-    self, milliseconds, size, Comparison, Figure, Interrupted, Plan,
+    self, milliseconds, size, BackendFigures, Comparison, Figure, Interrupted, Plan,
 };
 use offload_components::kinds;
 use relm4::gtk::glib;
