@@ -167,7 +167,6 @@ fn fail(kind: FaultKind) {
             std::thread::park();
         },
         FaultKind::Segfault => {
-            leave_no_core_dump();
             // Rust's runtime handles SIGSEGV to report stack overflows; restore the
             // default action first so that the signal ends the process as a crash would.
             // SAFETY: signal() and raise() have no memory-safety preconditions; the
@@ -178,10 +177,7 @@ fn fail(kind: FaultKind) {
             }
             std::process::abort()
         }
-        FaultKind::Abort => {
-            leave_no_core_dump();
-            std::process::abort()
-        }
+        FaultKind::Abort => std::process::abort(),
         FaultKind::Garbage => {
             // Straight to the file descriptor: in a child, the frames' writer holds its
             // own buffer, and these bytes must land between two frames.
@@ -190,22 +186,6 @@ fn fail(kind: FaultKind) {
                 libc::write(libc::STDOUT_FILENO, [0xffu8; 32].as_ptr().cast(), 32);
             }
         }
-    }
-}
-
-/// A crash made on purpose is no bug: no core file, and no crash reporter
-/// (systemd-coredump and the like) is called. Only ever in a worker child: on a thread,
-/// these faults are never planned (`survivable_on`).
-fn leave_no_core_dump() {
-    let no_core = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: prctl(PR_SET_DUMPABLE) takes plain integers; setrlimit reads the one
-    // struct it is given. Both only change this process's own settings.
-    unsafe {
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
-        libc::setrlimit(libc::RLIMIT_CORE, &no_core);
     }
 }
 
