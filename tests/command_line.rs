@@ -180,7 +180,9 @@ fn compare_quick_json_has_every_figure_for_both_backends() {
     assert!(figure("process", &["memory_kib"]) > figure("thread", &["memory_kib"]));
     assert_eq!(json["thread"]["crash"]["kind"], "panic");
     assert_eq!(json["process"]["crash"]["kind"], "segfault");
-    let reason = json["process"]["crash"]["reason"].as_str().unwrap_or_default();
+    let reason = json["process"]["crash"]["reason"]
+        .as_str()
+        .unwrap_or_default();
     assert!(reason.contains("SIGSEGV"), "the child died of {reason}");
 }
 

@@ -14,7 +14,7 @@ mod display;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use app_window::{headline, let_run, shown_number, wait_until};
+use app_window::{headline, let_run, shown_number, wait_at_most, wait_until};
 use offload_components::app::{App, AppInput, Phase};
 use offload_components::choices::{Backend, Choices};
 use offload_components::stored::Stored;
@@ -50,6 +50,14 @@ fn main() -> ExitCode {
         (
             "ctrl_question_shows_the_keyboard_shortcuts",
             ctrl_question_shows_the_keyboard_shortcuts,
+        ),
+        (
+            "compare_is_one_click_away_and_a_quick_run_fills_it_while_the_counter_counts",
+            compare_is_one_click_away_and_a_quick_run_fills_it_while_the_counter_counts,
+        ),
+        (
+            "a_comparison_cancels_and_a_close_mid_run_leaves_no_worker",
+            a_comparison_cancels_and_a_close_mid_run_leaves_no_worker,
         ),
         (
             "a_choice_made_in_one_window_reaches_every_window",
@@ -350,6 +358,111 @@ fn shortcuts_leave_print_and_reload_to_gnome() {
             "{standard} in {taken:?}"
         );
     }
+    app_window::close(&app);
+}
+
+/// The Compare page's widgets a user touches and reads.
+struct CompareWidgets {
+    open: gtk::Button,
+    back: gtk::Button,
+    full: gtk::CheckButton,
+    run: gtk::Button,
+    status: gtk::Label,
+    cells: Vec<[gtk::Label; 2]>,
+    chart: gtk::Box,
+    summary: gtk::Label,
+    copy: gtk::Button,
+    save: gtk::Button,
+}
+
+fn compare_widgets(app: &Controller<App>) -> CompareWidgets {
+    let model = app.model();
+    let pages = model.pages();
+    let page = model.compare_page().widgets();
+    CompareWidgets {
+        open: pages.open_button().clone(),
+        back: pages.back_button().clone(),
+        full: page.full.clone(),
+        run: page.run.clone(),
+        status: page.status.clone(),
+        cells: page.cells.clone(),
+        chart: page.chart.widget().clone(),
+        summary: page.summary.clone(),
+        copy: page.copy.clone(),
+        save: page.save.clone(),
+    }
+}
+
+fn showing_compare(app: &Controller<App>) -> bool {
+    app.model().pages().showing_compare()
+}
+
+fn comparing(app: &Controller<App>) -> bool {
+    app.model().compare_page().model().is_running()
+}
+
+fn compared(app: &Controller<App>) -> bool {
+    app.model().compare_page().model().comparison().is_some()
+}
+
+/// The Compare page is one click away, and nothing runs as it opens; Run (Quick) fills
+/// every cell, the chart and the summary while the counter goes on; Back returns.
+fn compare_is_one_click_away_and_a_quick_run_fills_it_while_the_counter_counts() {
+    let app = counting_window();
+    wait_until("a number shows", || shown_number(&app).is_some());
+    let page = compare_widgets(&app);
+    assert!(!showing_compare(&app), "the window opens on the counter");
+    page.open.emit_clicked();
+    assert!(showing_compare(&app));
+    let_run(Duration::from_millis(200));
+    assert!(
+        !comparing(&app) && !compared(&app),
+        "a comparison ran as the page opened"
+    );
+    assert!(!page.full.is_active(), "Quick is the default");
+    page.run.emit_clicked();
+    wait_until("the run starts", || comparing(&app));
+    let before = shown_number(&app).expect("counting");
+    wait_at_most(Duration::from_secs(60), "the quick comparison", || {
+        compared(&app)
+    });
+    assert!(
+        shown_number(&app) > Some(before),
+        "the counter stood still while measuring"
+    );
+    for cell in page.cells.iter().flatten() {
+        assert!(
+            !cell.text().is_empty() && cell.text() != "—",
+            "an empty cell"
+        );
+    }
+    let summary = page.summary.text();
+    assert!(summary.contains("A process survives a crash"), "{summary}");
+    assert!(page.chart.is_visible());
+    assert!(page.copy.is_sensitive() && page.save.is_sensitive());
+    page.back.emit_clicked();
+    assert!(!showing_compare(&app));
+    app_window::close(&app);
+}
+
+/// Cancel ends a run before its next sample, with no figures; a window closed while a
+/// Full run measures waits for its workers and leaves none.
+fn a_comparison_cancels_and_a_close_mid_run_leaves_no_worker() {
+    let app = counting_window();
+    let page = compare_widgets(&app);
+    page.open.emit_clicked();
+    page.run.emit_clicked();
+    wait_until("the run starts", || comparing(&app));
+    page.run.emit_clicked();
+    wait_until("the run is cancelled", || !comparing(&app));
+    assert_eq!(page.status.text(), "Cancelled");
+    assert!(!compared(&app));
+
+    page.full.set_active(true);
+    page.run.emit_clicked();
+    wait_until("the full run starts", || comparing(&app));
+    let_run(Duration::from_millis(300));
+    assert!(comparing(&app));
     app_window::close(&app);
 }
 

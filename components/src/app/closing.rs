@@ -1,5 +1,6 @@
 //! Closing the window, the App's side of it, from the request to the quit: the question
-//! asked while a job runs, `Shutdown` to the counter panel and the job panel, the
+//! asked while a job runs, `Shutdown` to the counter panel, the job panel and the
+//! Compare page, the
 //! deadline they have to answer by, which of them has answered, and `CloseNow` from
 //! scripts and signals (caught in the binary's `signals.rs`) or at the end of a job run
 //! with `--quit-when-done`, which never asks.
@@ -13,6 +14,7 @@ use relm4::{adw, ComponentController, ComponentSender};
 use thread_or_process::OwnedSource;
 
 use super::{App, AppEvent, AppInput, Event};
+use crate::compare::ComparePageInput;
 use crate::counter::CounterPanelInput;
 use crate::job::{JobPanelInput, JobState};
 use crate::stored::WindowState;
@@ -36,6 +38,7 @@ pub(super) enum Closing {
         /// `Some(joined)` once the counter panel answered.
         counter_joined: Option<bool>,
         job_panel_stopped: bool,
+        compare_page_stopped: bool,
     },
     /// Every worker answered (or the deadline passed); quit was asked.
     Closed { worker_joined: bool },
@@ -136,9 +139,11 @@ impl App {
             }),
             counter_joined: None,
             job_panel_stopped: false,
+            compare_page_stopped: false,
         };
         self.counter_panel.emit(CounterPanelInput::Shutdown);
         self.job_panel.emit(JobPanelInput::Shutdown);
+        self.compare_page.emit(ComparePageInput::Shutdown);
     }
 
     /// The job is done: with `--quit-when-done`, close.
@@ -173,11 +178,23 @@ impl App {
         self.quit_once_all_stopped();
     }
 
+    pub(super) fn on_compare_page_stopped(&mut self) {
+        if let Closing::Waiting {
+            compare_page_stopped,
+            ..
+        } = &mut self.closing
+        {
+            *compare_page_stopped = true;
+        }
+        self.quit_once_all_stopped();
+    }
+
     /// The deadline passed with a worker still running: quit without it.
     pub(super) fn on_close_deadline(&mut self) {
         if let Closing::Waiting {
             counter_joined,
             job_panel_stopped,
+            compare_page_stopped,
             ..
         } = self.closing
         {
@@ -187,6 +204,9 @@ impl App {
             if !job_panel_stopped {
                 tracing::error!("the job's workers did not stop in time");
             }
+            if !compare_page_stopped {
+                tracing::error!("the comparison's workers did not stop in time");
+            }
             self.quit(false);
         }
     }
@@ -195,6 +215,7 @@ impl App {
         if let Closing::Waiting {
             counter_joined: Some(joined),
             job_panel_stopped: true,
+            compare_page_stopped: true,
             ..
         } = self.closing
         {

@@ -24,6 +24,7 @@ use relm4::{
 use thread_or_process::Launcher;
 
 use crate::choices::{Backend, Choices, RunSettings};
+use crate::compare::{ComparePage, ComparePageInit, ComparePageOutput};
 use crate::counter::fault::FaultPlan;
 use crate::counter::{CounterPanel, CounterPanelInit, CounterPanelInput, CounterPanelOutput};
 use crate::i18n::{fill, gettext};
@@ -36,12 +37,14 @@ use crate::stored::{Stored, StoredWatch};
 
 mod actions;
 mod closing;
+mod pages;
 mod session;
 mod shell;
 
 use actions::{install_actions, AboutAction, PreferencesAction, ShortcutsAction};
 use closing::Closing;
 pub use closing::Phase;
+pub use pages::Pages;
 use session::{notify_job_ended, Inhibition};
 pub use shell::BackendSwitch;
 
@@ -108,6 +111,7 @@ pub struct AppEvent(Event);
 enum Event {
     Counter(CounterPanelOutput),
     Job(JobPanelOutput),
+    Compare(ComparePageOutput),
     /// A stored setting changed (in this window, another one, or outside Offload).
     StoredChanged,
     /// The window became narrow (a phone), or wide again.
@@ -129,6 +133,8 @@ pub struct App {
     counter_replacing: bool,
     counter_panel: Controller<CounterPanel>,
     job_panel: Controller<JobPanel>,
+    compare_page: Controller<ComparePage>,
+    pages: Pages,
     preferences: Option<Controller<Preferences>>,
     toasts: adw::ToastOverlay,
     /// Held while a job runs.
@@ -177,6 +183,15 @@ impl App {
 
     pub fn job_panel(&self) -> &Controller<JobPanel> {
         &self.job_panel
+    }
+
+    pub fn compare_page(&self) -> &Controller<ComparePage> {
+        &self.compare_page
+    }
+
+    /// The counter's page and the Compare page, and the header's buttons between them.
+    pub fn pages(&self) -> &Pages {
+        &self.pages
     }
 
     fn toast(&self, text: &str) {
@@ -294,6 +309,26 @@ impl App {
             JobPanelOutput::Stopped => self.on_job_panel_stopped(),
         }
     }
+
+    fn on_compare_page(&mut self, output: ComparePageOutput) {
+        match output {
+            ComparePageOutput::Toast(text) => self.toast(&text),
+            ComparePageOutput::Stopped => self.on_compare_page_stopped(),
+        }
+    }
+}
+
+/// The Compare page as the window shows it: scrolled, never sideways, and no wider
+/// than reads well on a wide screen.
+fn compare_scrolled(page: &gtk::Box) -> gtk::ScrolledWindow {
+    page.set_margin_all(12);
+    let clamp = adw::Clamp::new();
+    clamp.set_maximum_size(640);
+    clamp.set_child(Some(page));
+    let scrolled = gtk::ScrolledWindow::new();
+    scrolled.set_hscrollbar_policy(gtk::PolicyType::Never);
+    scrolled.set_child(Some(&clamp));
+    scrolled
 }
 
 /// The job that `settings` ask for.
@@ -358,9 +393,11 @@ impl Component for App {
         toasts -> adw::ToastOverlay {
             set_vexpand: true,
 
+            #[local_ref]
+            pages_stack -> gtk::Stack {
             // A window shorter than its content (a phone) scrolls it; nothing
             // in it is wider than a 360 px screen, so it never scrolls sideways.
-            gtk::ScrolledWindow {
+            add_named[Some(pages::COUNTER)] = &gtk::ScrolledWindow {
                 set_hscrollbar_policy: gtk::PolicyType::Never,
                 set_propagate_natural_height: true,
 
@@ -381,6 +418,7 @@ impl Component for App {
                     #[local_ref]
                     job_panel -> gtk::Box {},
                 },
+            },
             },
         }
     }
@@ -412,7 +450,7 @@ impl Component for App {
             });
         let job_panel = JobPanel::builder()
             .launch(JobPanelInit {
-                launcher: init.launcher,
+                launcher: init.launcher.clone(),
                 backend: settings.backend,
                 request: job_request(settings),
                 start_now: init.start_job,
@@ -421,6 +459,14 @@ impl Component for App {
             .forward(sender.command_sender(), |output| {
                 AppEvent(Event::Job(output))
             });
+        let compare_page = ComparePage::builder()
+            .launch(ComparePageInit {
+                launcher: init.launcher,
+            })
+            .forward(sender.command_sender(), |output| {
+                AppEvent(Event::Compare(output))
+            });
+        let pages = Pages::new(&compare_scrolled(compare_page.widget()));
         let stored_watch = {
             let events = sender.command_sender().clone();
             init.stored
@@ -454,6 +500,8 @@ impl Component for App {
             counter_replacing: false,
             counter_panel,
             job_panel,
+            compare_page,
+            pages,
             preferences: None,
             toasts: adw::ToastOverlay::new(),
             inhibition: None,
@@ -465,10 +513,14 @@ impl Component for App {
         let counter_panel = model.counter_panel.widget();
         let job_panel = model.job_panel.widget();
         let toasts = &model.toasts;
+        let pages_stack = model.pages.stack();
         // Named for screen readers, which would otherwise say "GtkMenuButton".
         let main_menu: &gtk::MenuButton =
             &crate::a11y::named("GtkMenuButton", None, &gettext("Main Menu"));
         let widgets = view_output!();
+        model
+            .pages
+            .connect_header(&widgets.header_bar, model.backend_switch.widget());
         root.set_content(Some(&shell::frame(&widgets.header_bar, toasts)));
         ComponentParts { model, widgets }
     }
@@ -488,6 +540,7 @@ impl Component for App {
         match event.0 {
             Event::Counter(output) => self.on_counter_panel(output),
             Event::Job(output) => self.on_job_panel(output, root, &sender),
+            Event::Compare(output) => self.on_compare_page(output),
             Event::StoredChanged => self.on_stored_changed(),
             Event::Narrow(narrow) => self.job_panel.emit(JobPanelInput::SetNarrow(narrow)),
             Event::CloseDeadline => self.on_close_deadline(),

@@ -17,8 +17,7 @@ pub fn summary(comparison: &Comparison) -> Vec<String> {
         round_trip(&thread.round_trip_ms, &process.round_trip_ms),
         memory(&thread.memory_kib, &process.memory_kib),
         gettext(
-            "A process survives a crash in native code; a thread contains only a panic: \
-             a crash in native code on a thread ends the whole app.",
+            "A process survives a crash in native code; a thread contains only a panic: a crash in native code on a thread ends the whole app.",
         ),
     ]
 }
