@@ -168,7 +168,15 @@ fn compare_quick_json_has_every_figure_for_both_backends() {
         value["median"].as_f64().expect("a number")
     };
     for backend in ["thread", "process"] {
-        for row in ["start_ms", "round_trip_ms", "stop_ms", "memory_kib"] {
+        for row in [
+            "start_ms",
+            "round_trip_ms",
+            "stop_ms",
+            "memory_kib",
+            "job_s",
+            "lateness_ms",
+            "progress_cost_ratio",
+        ] {
             figure(backend, &[row]);
         }
         figure(backend, &["crash", "restart_ms"]);

@@ -41,6 +41,8 @@ pub enum ComparePageOutput {
 #[derive(Debug)]
 pub enum ComparePageEvent {
     Progress(f64),
+    /// A measured job's progress, shown as the job panel shows it.
+    JobProgress(String),
     Ended(Box<Result<Comparison, Interrupted>>),
     Saved(Result<Option<String>, String>),
 }
@@ -284,7 +286,16 @@ impl Component for ComparePage {
         _: &gtk::Box,
     ) {
         match event {
-            ComparePageEvent::Progress(share) => widgets.progress.set_fraction(share),
+            ComparePageEvent::Progress(share) => {
+                widgets.progress.set_fraction(share);
+                widgets
+                    .status
+                    .set_text(&gettext("Measuring both backends…"));
+            }
+            ComparePageEvent::JobProgress(detail) if self.is_running() => {
+                widgets.status.set_text(&detail);
+            }
+            ComparePageEvent::JobProgress(_) => {}
             ComparePageEvent::Ended(outcome) => {
                 self.run = RunState::Idle;
                 widgets.progress.set_visible(false);
@@ -337,7 +348,11 @@ impl ComparePage {
                 let events = events.clone();
                 move |share| events.emit(ComparePageEvent::Progress(share))
             };
-            let outcome = compare(&launcher, plan, progress, || cancelled.get()).await;
+            let shown_job = {
+                let events = events.clone();
+                move |detail| events.emit(ComparePageEvent::JobProgress(detail))
+            };
+            let outcome = compare(&launcher, plan, progress, || cancelled.get(), shown_job).await;
             events.emit(ComparePageEvent::Ended(Box::new(outcome)));
         });
         self.run = RunState::Running { cancel };

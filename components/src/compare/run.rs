@@ -11,6 +11,7 @@ use super::figure::Figure;
 use super::sample;
 use crate::choices::Backend;
 use crate::counter::fault::FaultKind;
+use crate::job::default_parts;
 
 /// How many samples of each figure a run takes, per backend.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,6 +20,10 @@ pub struct Plan {
     pub round_trips: usize,
     pub weighings: usize,
     pub crashes: usize,
+    /// Rounds of the job on every core, each run with its progress shown and ignored.
+    pub job_rounds: usize,
+    /// The job: the primes below this.
+    pub job_upto: u64,
 }
 
 impl Plan {
@@ -27,12 +32,16 @@ impl Plan {
         round_trips: 200,
         weighings: 5,
         crashes: 3,
+        job_rounds: 3,
+        job_upto: 5_000_000_000,
     };
     pub const FULL: Plan = Plan {
         starts: 100,
         round_trips: 1000,
         weighings: 20,
         crashes: 10,
+        job_rounds: 5,
+        job_upto: 20_000_000_000,
     };
 
     /// Round trips are taken in batches, one worker per batch.
@@ -60,6 +69,14 @@ impl Comparison {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct BackendFigures {
+    /// The job on every core, its progress ignored.
+    pub job_s: Figure,
+    /// The median job time over the faster backend's.
+    pub job_ratio_to_faster: f64,
+    /// How late a 10 ms timer on the main loop ran while the job's progress was shown.
+    pub lateness_ms: Figure,
+    /// Each round's job time with its progress shown over the time with it ignored.
+    pub progress_cost_ratio: Figure,
     /// Asked for a worker -> its first number.
     pub start_ms: Figure,
     /// Pause -> Paused, mid-count.
@@ -104,6 +121,9 @@ struct Samples {
     memory: Vec<f64>,
     restart: Vec<f64>,
     crash_reason: Option<CrashReason>,
+    job: Vec<f64>,
+    lateness: Vec<f64>,
+    progress_cost: Vec<f64>,
 }
 
 /// What one turn measures.
@@ -113,6 +133,7 @@ enum Measure {
     RoundTrips,
     Weigh,
     Crash,
+    Job,
 }
 
 /// Every turn of `plan`, in order: each measure's rounds, both backends in each round,
@@ -123,6 +144,7 @@ fn schedule(plan: Plan) -> Vec<(Measure, Backend)> {
         (Measure::RoundTrips, plan.round_trip_batches()),
         (Measure::Weigh, plan.weighings),
         (Measure::Crash, plan.crashes),
+        (Measure::Job, plan.job_rounds),
     ];
     let mut turns = Vec::new();
     for (measure, count) in rounds {
@@ -140,12 +162,14 @@ fn schedule(plan: Plan) -> Vec<(Measure, Backend)> {
 }
 
 /// Runs `plan` with workers from `launcher`. `progress` hears the share done (0 to 1)
-/// after every turn; `cancelled` is asked before each one.
+/// after every turn; `cancelled` is asked before each one; `show_job` is how the job's
+/// progress is shown, when it is.
 pub async fn compare(
     launcher: &Launcher,
     plan: Plan,
     progress: impl Fn(f64),
     cancelled: impl Fn() -> bool,
+    show_job: impl Fn(String),
 ) -> Result<Comparison, Interrupted> {
     let mut samples = [Samples::default(), Samples::default()];
     let turns = schedule(plan);
@@ -174,14 +198,42 @@ pub async fn compare(
                 taken.restart.push(ms(restart));
                 taken.crash_reason = Some(reason);
             }
+            Measure::Job => {
+                let round = taken.job.len();
+                let (upto, workers) = (plan.job_upto, default_parts());
+                let shown = sample::job(launcher, backend, upto, workers, Some(&show_job));
+                let ignored = sample::job(launcher, backend, upto, workers, None);
+                // Whichever runs second meets the machine as the first left it.
+                let (shown, ignored) = if round % 2 == 0 {
+                    let shown = shown.await?;
+                    (shown, ignored.await?)
+                } else {
+                    let ignored = ignored.await?;
+                    (shown.await?, ignored)
+                };
+                let (shown_s, ignored_s) =
+                    (shown.elapsed.as_secs_f64(), ignored.elapsed.as_secs_f64());
+                taken.job.push(ignored_s);
+                taken.progress_cost.push(shown_s / ignored_s);
+                taken.lateness.extend(shown.lateness_ms);
+            }
         }
         progress((done + 1) as f64 / turns.len() as f64);
     }
     let [thread, process] = samples;
-    Ok(Comparison {
+    let mut comparison = Comparison {
         thread: figures(Backend::Thread, thread)?,
         process: figures(Backend::Process, process)?,
-    })
+    };
+    let faster = comparison
+        .thread
+        .job_s
+        .median
+        .min(comparison.process.job_s.median);
+    for figures in [&mut comparison.thread, &mut comparison.process] {
+        figures.job_ratio_to_faster = figures.job_s.median / faster;
+    }
+    Ok(comparison)
 }
 
 fn figures(backend: Backend, samples: Samples) -> Result<BackendFigures, String> {
@@ -190,6 +242,10 @@ fn figures(backend: Backend, samples: Samples) -> Result<BackendFigures, String>
     };
     let kind: FaultKind = sample::crash_kind(backend);
     Ok(BackendFigures {
+        job_s: figure(&samples.job, "job")?,
+        job_ratio_to_faster: 1.0,
+        lateness_ms: figure(&samples.lateness, "main loop's lateness")?,
+        progress_cost_ratio: figure(&samples.progress_cost, "progress's cost")?,
         start_ms: figure(&samples.start, "start")?,
         round_trip_ms: figure(&samples.round_trip, "round trip")?,
         stop_ms: figure(&samples.stop, "stop")?,
@@ -241,6 +297,8 @@ mod tests {
             round_trips: 0,
             weighings: 0,
             crashes: 0,
+            job_rounds: 0,
+            job_upto: 0,
         });
         let order: Vec<Backend> = turns.into_iter().map(|(_, backend)| backend).collect();
         use Backend::{Process, Thread};

@@ -12,6 +12,7 @@ use super::memory::tree_pss_kib;
 use crate::choices::{Backend, BackendName};
 use crate::counter::fault::{FaultKind, FaultPlan, FaultyCount};
 use crate::counter::Count;
+use crate::job::{JobOutcome, JobRun};
 
 /// Generous: only reached when a worker stopped answering.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -175,3 +176,80 @@ pub async fn crash_and_restart(
     successor.stop().await?;
     Ok((reason, restarted))
 }
+
+/// How often the lateness probe expects to run while a job is measured.
+const PROBE_PERIOD: Duration = Duration::from_millis(10);
+
+/// A job measured: how long it took, and how late the main loop answered a timer
+/// meanwhile.
+pub struct JobSample {
+    pub elapsed: Duration,
+    pub lateness_ms: Vec<f64>,
+}
+
+/// The primes below `upto` on `workers` workers (one per core), timed; meanwhile a
+/// timer on this main context measures how late the loop answers it. With `show`, each
+/// report's progress goes to it as text, as a window shows a job; without, reports are
+/// only taken in.
+pub async fn job(
+    launcher: &Launcher,
+    backend: Backend,
+    upto: u64,
+    workers: usize,
+    show: Option<&dyn Fn(String)>,
+) -> Result<JobSample, String> {
+    let lateness = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let probe = {
+        let lateness = lateness.clone();
+        let mut expected = Instant::now() + PROBE_PERIOD;
+        glib::timeout_add_local(PROBE_PERIOD, move || {
+            let now = Instant::now();
+            lateness
+                .borrow_mut()
+                .push(now.saturating_duration_since(expected).as_secs_f64() * 1000.0);
+            expected = now + PROBE_PERIOD;
+            glib::ControlFlow::Continue
+        })
+    };
+    let (sender, reports) = relm4::channel();
+    let mut run = JobRun::launch(
+        launcher,
+        backend,
+        upto,
+        workers,
+        0,
+        &sender,
+        |part, report| (part, report),
+    );
+    let taken = async {
+        while let Some((part, report)) = reports.recv().await {
+            run.handle(part, report);
+            if let Some(show) = show {
+                show(run.state().detail());
+            }
+            if run.all_gone() {
+                break;
+            }
+        }
+    };
+    let finished = glib::future_with_timeout(JOB_PATIENCE, taken).await;
+    probe.remove();
+    if finished.is_err() {
+        run.cancel();
+        return Err(format!(
+            "a job on the {} backend took over {} s",
+            backend.noun(),
+            JOB_PATIENCE.as_secs()
+        ));
+    }
+    match run.state().outcome() {
+        Some(JobOutcome::Done { elapsed, .. }) => Ok(JobSample {
+            elapsed: *elapsed,
+            lateness_ms: lateness.take(),
+        }),
+        other => Err(format!("the job did not finish: {other:?}")),
+    }
+}
+
+/// Far beyond any job a comparison runs; only reached when workers stopped answering.
+const JOB_PATIENCE: Duration = Duration::from_secs(120);

@@ -16,6 +16,8 @@ pub fn summary(comparison: &Comparison) -> Vec<String> {
         start(&thread.start_ms, &process.start_ms),
         round_trip(&thread.round_trip_ms, &process.round_trip_ms),
         memory(&thread.memory_kib, &process.memory_kib),
+        job(&thread.job_s, &process.job_s),
+        progress_cost(&thread.progress_cost_ratio, &process.progress_cost_ratio),
         gettext(
             "A process survives a crash in native code; a thread contains only a panic: a crash in native code on a thread ends the whole app.",
         ),
@@ -91,6 +93,54 @@ fn memory(thread: &Figure, process: &Figure) -> String {
     }
 }
 
+fn job(thread: &Figure, process: &Figure) -> String {
+    let values = [
+        ("thread", &seconds(thread.median) as &dyn std::fmt::Display),
+        ("process", &seconds(process.median)),
+    ];
+    if thread.clearly_below(process) {
+        fill(
+            &gettext(
+                "The same job on every core runs faster on threads: {thread} against {process}.",
+            ),
+            &values,
+        )
+    } else if process.clearly_below(thread) {
+        fill(
+            &gettext(
+                "The same job on every core runs faster in processes: {process} against {thread}.",
+            ),
+            &values,
+        )
+    } else {
+        fill(
+            &gettext("The same job on every core takes about as long on both backends: {thread} and {process}."),
+            &values,
+        )
+    }
+}
+
+/// Whether showing a job's progress slowed it: only when every round says so.
+fn progress_cost(thread: &Figure, process: &Figure) -> String {
+    let slowest = if thread.median >= process.median {
+        thread
+    } else {
+        process
+    };
+    if slowest.min > 1.0 {
+        fill(
+            &gettext("Showing a job's progress slowed it by up to {percent} %."),
+            &[("percent", &significant((slowest.median - 1.0) * 100.0))],
+        )
+    } else {
+        gettext("Showing a job's progress did not measurably slow it.")
+    }
+}
+
+fn seconds(value: f64) -> String {
+    fill(&gettext("{value} s"), &[("value", &significant(value))])
+}
+
 /// "0.12 ms", "3.4 ms", "250 ms": two significant digits, at least one decimal.
 pub fn milliseconds(value: f64) -> String {
     fill(&gettext("{value} ms"), &[("value", &significant(value))])
@@ -119,7 +169,7 @@ fn times(faster: f64, slower: f64) -> String {
 }
 
 /// Two significant digits, the decimals as the user's language writes them.
-fn significant(value: f64) -> String {
+pub(super) fn significant(value: f64) -> String {
     let magnitude = value.abs();
     let decimals = if magnitude >= 10.0 || magnitude == 0.0 {
         0
@@ -142,6 +192,10 @@ mod tests {
 
     fn backend(start: Figure, trip: Figure, memory: Figure) -> BackendFigures {
         BackendFigures {
+            job_s: spread(1.0, 1.2),
+            job_ratio_to_faster: 1.0,
+            lateness_ms: spread(0.1, 2.0),
+            progress_cost_ratio: spread(0.99, 1.01),
             start_ms: start,
             round_trip_ms: trip,
             stop_ms: spread(0.1, 0.2),
@@ -174,7 +228,15 @@ mod tests {
             said[2],
             "One more thread costs 100 KiB of memory, one more process 3.1 MiB."
         );
-        assert!(said[3].starts_with("A process survives a crash in native code"));
+        assert_eq!(
+            said[3],
+            "The same job on every core takes about as long on both backends: 1.1 s and 1.1 s."
+        );
+        assert_eq!(
+            said[4],
+            "Showing a job's progress did not measurably slow it."
+        );
+        assert!(said[5].starts_with("A process survives a crash in native code"));
     }
 
     #[test]
@@ -208,6 +270,21 @@ mod tests {
         assert!(said[0].starts_with("Here a process starts faster than a thread: 1.5 ms"));
         assert!(said[1].starts_with("A command is answered sooner by a process"));
         assert!(said[2].starts_with("Here one more process costs less memory"));
+    }
+
+    #[test]
+    fn a_progress_cost_is_said_only_when_every_round_shows_it() {
+        let costly = Figure::of(&[1.04, 1.05, 1.06]).unwrap();
+        let noisy = Figure::of(&[0.98, 1.05, 1.06]).unwrap();
+        let free = Figure::of(&[0.99, 1.0, 1.01]).unwrap();
+        assert_eq!(
+            progress_cost(&free, &costly),
+            "Showing a job's progress slowed it by up to 5.0 %."
+        );
+        assert_eq!(
+            progress_cost(&noisy, &free),
+            "Showing a job's progress did not measurably slow it."
+        );
     }
 
     #[test]

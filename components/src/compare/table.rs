@@ -3,9 +3,9 @@
 
 use super::figure::Figure;
 use super::run::{BackendFigures, Comparison};
-use super::summary::{milliseconds, size, summary};
+use super::summary::{milliseconds, significant, size, summary};
 use crate::choices::Backend;
-use crate::i18n::{fill, gettext, ngettext};
+use crate::i18n::{fill, gettext, ngettext, numbers};
 
 /// A row of the table: its heading, and what each backend's cell says.
 pub struct Row {
@@ -35,6 +35,58 @@ pub fn rows() -> Vec<Row> {
                     "{}\n{}",
                     size(weighed.median),
                     samples(weighed, Counted::Weighings)
+                )
+            },
+        },
+        Row {
+            heading: gettext("The same job on every core"),
+            cell: |_, figures| {
+                format!(
+                    "{}\n{}\n{}",
+                    fill(
+                        &gettext("{value} s"),
+                        &[("value", &significant(figures.job_s.median))]
+                    ),
+                    fill(
+                        &gettext("×{ratio} the faster"),
+                        &[("ratio", &numbers().decimal(figures.job_ratio_to_faster, 2))]
+                    ),
+                    samples(&figures.job_s, Counted::Jobs)
+                )
+            },
+        },
+        Row {
+            heading: gettext("The window while that job runs: main loop lateness"),
+            cell: |_, figures| {
+                let lateness = &figures.lateness_ms;
+                format!(
+                    "{}\n{}",
+                    fill(
+                        &gettext("p99 {value}"),
+                        &[("value", &milliseconds(lateness.p99))]
+                    ),
+                    samples(lateness, Counted::Ticks)
+                )
+            },
+        },
+        Row {
+            heading: gettext("The work while its progress shows: time shown ÷ ignored"),
+            cell: |_, figures| {
+                let cost = &figures.progress_cost_ratio;
+                format!(
+                    "{}\n{}\n{}",
+                    fill(
+                        &gettext("×{ratio}"),
+                        &[("ratio", &numbers().decimal(cost.median, 3))]
+                    ),
+                    fill(
+                        &gettext("{low} to {high}"),
+                        &[
+                            ("low", &numbers().decimal(cost.min, 3)),
+                            ("high", &numbers().decimal(cost.max, 3))
+                        ]
+                    ),
+                    samples(cost, Counted::Jobs)
                 )
             },
         },
@@ -97,6 +149,8 @@ enum Counted {
     Stops,
     RoundTrips,
     Weighings,
+    Jobs,
+    Ticks,
 }
 
 /// "20 starts", in the user's language, with its plural.
@@ -107,6 +161,8 @@ fn samples(figure: &Figure, counted: Counted) -> String {
         Counted::Stops => ngettext("{count} stop", "{count} stops", count),
         Counted::RoundTrips => ngettext("{count} round trip", "{count} round trips", count),
         Counted::Weighings => ngettext("{count} weighing", "{count} weighings", count),
+        Counted::Jobs => ngettext("{count} job", "{count} jobs", count),
+        Counted::Ticks => ngettext("{count} timer tick", "{count} timer ticks", count),
     };
     fill(&template, &[("count", &figure.samples)])
 }
