@@ -2,8 +2,9 @@
 //! started by `tests/gnome/session.sh` for each run, and the real binary in it, read and
 //! clicked through AT-SPI by `tests/gnome/drive_session.py`: counting, a backend switch,
 //! a job to its result and a clean close on a desktop-sized screen; on a 360 px phone
-//! screen, a window that fits, whose job row stacks and whose content scrolls; and a
-//! notification when a job ends behind another window.
+//! screen, a window that fits, whose job row stacks and whose content scrolls; a
+//! notification when a job ends behind another window; and there too, a Quick
+//! comparison on the Compare page, read cell by cell.
 
 #[path = "support/atspi.rs"]
 mod atspi;
@@ -86,7 +87,7 @@ fn in_gnome_shell(screen: &str, mode: &str) {
 }
 
 #[test]
-fn offload_works_in_gnome_shell_on_wayland_down_to_a_phone_screen_and_notifies() {
+fn offload_works_in_gnome_shell_on_wayland_down_to_a_phone_screen_notifies_and_compares() {
     for (tool, package) in [
         ("gnome-shell", "gnome-shell"),
         // GNOME Shell's notification service runs on gjs.
@@ -109,4 +110,5 @@ fn offload_works_in_gnome_shell_on_wayland_down_to_a_phone_screen_and_notifies()
     in_gnome_shell("1024x768", "desktop");
     in_gnome_shell("360x640", "narrow");
     in_gnome_shell("1024x768", "notify");
+    in_gnome_shell("360x640", "compare");
 }

@@ -35,14 +35,14 @@ class Failure(Exception):
     pass
 
 
-def wait_for(what, probe, patience=PATIENCE):
+def wait_for(what, probe, patience=PATIENCE, poll=POLL):
     """Polls `probe` until it returns something truthy; fails naming `what`."""
     deadline = time.monotonic() + patience
     while time.monotonic() < deadline:
         value = probe()
         if value:
             return value
-        time.sleep(POLL)
+        time.sleep(poll)
     raise Failure(f"timed out waiting for {what}")
 
 

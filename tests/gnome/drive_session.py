@@ -8,11 +8,16 @@ read and clicked through AT-SPI as under Xvfb (tests/e2e/drive_window.py's helpe
     drive_session.py OFFLOAD notify    a job that ends behind another window says so in a
                                        GNOME Shell notification (needs Offload's desktop
                                        file on XDG_DATA_DIRS and `offload` on PATH)
+    drive_session.py OFFLOAD compare   on a 360 px wide screen: Compare, one click away,
+                                       runs Quick and fills every cell; a process starts
+                                       slower and costs more memory than a thread, both
+                                       stop within 50 ms; the page fits
 
 Run it inside tests/gnome/session.sh. Exits non-zero, naming the step, on a failure.
 """
 
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "e2e"))
@@ -82,19 +87,7 @@ def fits_a_phone(app):
     size = find(root, "spin button", lambda name: name == "Count primes below")
     wait_for("the job's result", lambda: find(root, "label", lambda t: "primes below" in t))
 
-    _, _, width, height = extents(frame)
-    if width > 360:
-        raise Failure(f"the window is {width} px wide on a 360 px screen")
-    showing = pyatspi.findAllDescendants(frame, lambda node: node is not None
-                                         and node.getRoleName() in CONTROL_ROLES
-                                         and node.getState().contains(pyatspi.STATE_VISIBLE))
-    cut = []
-    for node in showing:
-        x, _, node_width, _ = extents(node)
-        if x < 0 or x + node_width > width:
-            cut.append(f"{node.getRoleName()} {node.name!r} at {x}..{x + node_width}")
-    if cut:
-        raise Failure(f"cut off at the window's edge ({width} px): {cut}")
+    width, height, showing = fits_360_px(frame)
 
     label = find(root, "label", lambda name: name == "Count primes below")
     if extents(label)[1] >= extents(size)[1]:
@@ -102,6 +95,96 @@ def fits_a_phone(app):
     if find(frame, "scroll pane", lambda name: True) is None:
         raise Failure("the window's content cannot scroll")
     print(f"narrow: the window is {width}x{height} px; {len(showing)} controls fit")
+
+
+def fits_360_px(frame):
+    """The window is at most 360 px wide and no visible control sticks out of it: its
+    width, height and the controls that show."""
+    _, _, width, height = extents(frame)
+    if width > 360:
+        raise Failure(f"the window is {width} px wide on a 360 px screen")
+    showing = pyatspi.findAllDescendants(frame, lambda node: node is not None
+                                         and node.getRoleName() in CONTROL_ROLES
+                                         and node.getState().contains(pyatspi.STATE_VISIBLE)
+                                         and node.getState().contains(pyatspi.STATE_SHOWING))
+    cut = []
+    for node in showing:
+        x, _, node_width, _ = extents(node)
+        if x < 0 or x + node_width > width:
+            cut.append(f"{node.getRoleName()} {node.name!r} at {x}..{x + node_width}")
+    if cut:
+        raise Failure(f"cut off at the window's edge ({width} px): {cut}")
+    return width, height, showing
+
+
+UNITS = {"ms": 1.0, "KiB": 1.0, "MiB": 1024.0}
+
+
+def figure(text):
+    """The first line of a cell, "25 ms" or "2.2 MiB", as a number in ms or KiB;
+    "under 4 KiB" as 0."""
+    first = text.split("\n")[0]
+    if first.startswith("under "):
+        return 0.0
+    match = re.match(r"([\d.]+) (ms|KiB|MiB)$", first)
+    if match is None:
+        raise Failure(f"a cell that is no figure: {text!r}")
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def cells(root, counted):
+    """The thread's and the process's cell of the row whose samples are `counted`, in
+    that order (left to right)."""
+    found = pyatspi.findAllDescendants(root, lambda node: node is not None
+                                       and node.getRoleName() == "label" and node.name
+                                       and node.name.endswith(" " + counted))
+    if len(found) != 2:
+        raise Failure(f"{len(found)} cells of {counted}, not 2")
+    return [node.name for node in sorted(found, key=lambda node: extents(node)[0])]
+
+
+def compare(binary):
+    app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05")
+    shell.leave_overview()
+    root = app.root
+    wait_for("counting", lambda: shown(root))
+    press(root, "Compare")
+
+    def run_started():
+        if find(root, "push button", lambda t: t == "Cancel") is not None:
+            return True
+        # GTK ignores the click of a button that is not yet realized (the page slides
+        # in), and a click it takes fires after the button's 250 ms press animation:
+        # clicks are spaced wider than that.
+        press(root, "Run")
+        return False
+
+    wait_for("the run to start", run_started, poll=0.5)
+
+    def summary():
+        failed = find(root, "label", lambda t: t.startswith("The comparison failed"))
+        if failed is not None:
+            raise Failure(failed.name)
+        return find(root, "label", lambda t: "A process survives" in t)
+
+    wait_for("the summary", summary, patience=60)
+    empty = pyatspi.findAllDescendants(root, lambda node: node is not None
+                                       and node.getRoleName() == "label" and node.name == "—")
+    if empty:
+        raise Failure(f"{len(empty)} cells left empty")
+    starts = [figure(text) for text in cells(root, "starts")]
+    stops = [figure(text) for text in cells(root, "stops")]
+    memory = [figure(text) for text in cells(root, "weighings")]
+    if not starts[1] > starts[0]:
+        raise Failure(f"a process started no slower than a thread: {starts} ms")
+    if not memory[1] > memory[0]:
+        raise Failure(f"a process cost no more memory than a thread: {memory} KiB")
+    if max(stops) >= 50:
+        raise Failure(f"a stop took 50 ms or more: {stops} ms")
+    width, height, showing = fits_360_px(root.getChildAtIndex(0))
+    print(f"compare: start {starts} ms, stop {stops} ms, memory {memory} KiB; "
+          f"the page fits {width}x{height} px")
+    app.close_and_time(lambda root: frame_action(root, "win.close"))
 
 
 def shell_says(text):
@@ -133,7 +216,7 @@ def notify(binary):
 def main():
     binary, mode = sys.argv[1], sys.argv[2]
     try:
-        {"desktop": desktop, "narrow": narrow, "notify": notify}[mode](binary)
+        {"desktop": desktop, "narrow": narrow, "notify": notify, "compare": compare}[mode](binary)
     except Failure as failure:
         print(f"FAILED ({mode}): {failure}", file=sys.stderr)
         return 1

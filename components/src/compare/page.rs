@@ -14,6 +14,7 @@ use super::export;
 use super::run::{compare, Comparison, Interrupted, Plan};
 use super::summary::summary;
 use super::table::{self, reach, rows};
+use crate::a11y;
 use crate::choices::Backend;
 use crate::i18n::{fill, gettext};
 
@@ -115,11 +116,11 @@ impl Component for ComparePage {
         root.append(&title);
         root.append(&intro);
 
-        let full = gtk::CheckButton::with_mnemonic(&gettext("_Full run (up to 3 minutes)"));
+        let full = a11y::mnemonic_check_button(&gettext("_Full run (up to 3 minutes)"));
         full.set_tooltip_text(Some(&gettext(
             "More samples, for figures you can quote; a quick run takes seconds",
         )));
-        let run = gtk::Button::with_mnemonic(&gettext("_Run"));
+        let run = a11y::mnemonic_button(&gettext("_Run"));
         run.add_css_class("suggested-action");
         run.add_css_class("pill");
         {
@@ -191,8 +192,8 @@ impl Component for ComparePage {
         summary_label.set_selectable(true);
         root.append(&summary_label);
 
-        let copy = gtk::Button::with_mnemonic(&gettext("_Copy as Text"));
-        let save = gtk::Button::with_mnemonic(&gettext("_Save as JSON…"));
+        let copy = a11y::mnemonic_button(&gettext("_Copy as Text"));
+        let save = a11y::mnemonic_button(&gettext("_Save as JSON…"));
         let inputs: [(_, fn() -> ComparePageInput); 2] = [
             (&copy, || ComparePageInput::CopyAsText),
             (&save, || ComparePageInput::SaveAsJson),
@@ -361,13 +362,12 @@ impl ComparePage {
 
 fn set_run_label(button: &gtk::Button, running: bool) {
     if running {
-        button.set_label(&gettext("_Cancel"));
+        a11y::relabel(button, &gettext("_Cancel"));
         button.remove_css_class("suggested-action");
     } else {
-        button.set_label(&gettext("_Run"));
+        a11y::relabel(button, &gettext("_Run"));
         button.add_css_class("suggested-action");
     }
-    button.set_use_underline(true);
 }
 
 fn show(widgets: &ComparePageWidgets, comparison: &Comparison) {

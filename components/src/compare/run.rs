@@ -201,8 +201,15 @@ pub async fn compare(
             Measure::Job => {
                 let round = taken.job.len();
                 let (upto, workers) = (plan.job_upto, default_parts());
-                let shown = sample::job(launcher, backend, upto, workers, Some(&show_job));
-                let ignored = sample::job(launcher, backend, upto, workers, None);
+                let shown = sample::job(
+                    launcher,
+                    backend,
+                    upto,
+                    workers,
+                    Some(&show_job),
+                    &cancelled,
+                );
+                let ignored = sample::job(launcher, backend, upto, workers, None, &cancelled);
                 // Whichever runs second meets the machine as the first left it.
                 let (shown, ignored) = if round % 2 == 0 {
                     let shown = shown.await?;
@@ -210,6 +217,9 @@ pub async fn compare(
                 } else {
                     let ignored = ignored.await?;
                     (shown.await?, ignored)
+                };
+                let (Some(shown), Some(ignored)) = (shown, ignored) else {
+                    return Err(Interrupted::Cancelled);
                 };
                 let (shown_s, ignored_s) =
                     (shown.elapsed.as_secs_f64(), ignored.elapsed.as_secs_f64());

@@ -190,14 +190,16 @@ pub struct JobSample {
 /// The primes below `upto` on `workers` workers (one per core), timed; meanwhile a
 /// timer on this main context measures how late the loop answers it. With `show`, each
 /// report's progress goes to it as text, as a window shows a job; without, reports are
-/// only taken in.
+/// only taken in. Once `cancelled` says so, the job is cancelled: None once its workers
+/// are gone.
 pub async fn job(
     launcher: &Launcher,
     backend: Backend,
     upto: u64,
     workers: usize,
     show: Option<&dyn Fn(String)>,
-) -> Result<JobSample, String> {
+    cancelled: &dyn Fn() -> bool,
+) -> Result<Option<JobSample>, String> {
     let lateness = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let probe = {
         let lateness = lateness.clone();
@@ -224,6 +226,9 @@ pub async fn job(
     let taken = async {
         while let Some((part, report)) = reports.recv().await {
             run.handle(part, report);
+            if cancelled() && run.state().is_running() {
+                run.cancel();
+            }
             if let Some(show) = show {
                 show(run.state().detail());
             }
@@ -243,10 +248,11 @@ pub async fn job(
         ));
     }
     match run.state().outcome() {
-        Some(JobOutcome::Done { elapsed, .. }) => Ok(JobSample {
+        Some(JobOutcome::Done { elapsed, .. }) => Ok(Some(JobSample {
             elapsed: *elapsed,
             lateness_ms: lateness.take(),
-        }),
+        })),
+        Some(JobOutcome::Cancelled) => Ok(None),
         other => Err(format!("the job did not finish: {other:?}")),
     }
 }
