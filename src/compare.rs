@@ -15,7 +15,7 @@ pub fn run(json: bool, quick: bool) -> Result<(), String> {
             |_| {},
             || false,
             // No window: the job's progress is made into its text, and not drawn.
-            |detail| drop(detail),
+            drop,
         ))
         .map_err(|interrupted| match interrupted {
             Interrupted::Failed(reason) => format!("the comparison failed: {reason}"),

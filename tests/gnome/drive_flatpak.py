@@ -81,6 +81,15 @@ def running_instances(app_id):
     return [line for line in listing.split() if line == app_id]
 
 
+def installed_binary(pid):
+    """Whether process `pid` runs the Flatpak's binary, /app/bin/offload as its sandbox
+    sees it."""
+    try:
+        return os.readlink(f"/proc/{pid}/exe").startswith("/app/")
+    except OSError:
+        return False
+
+
 def processes_of(app_id):
     """The app's processes and their command lines: its binary (window and workers), the
     sandbox and its bus proxies, and a `flatpak` command naming the app (this driver
@@ -95,6 +104,9 @@ def processes_of(app_id):
         except (FileNotFoundError, ProcessLookupError):
             continue
         program = os.path.basename(words[0])
+        if program == b"offload" and not installed_binary(entry):
+            # Another Offload on this machine (a build of the checkout), not the app's.
+            continue
         if program in (b"offload", b"bwrap", b"xdg-dbus-proxy") or (
                 program == b"flatpak" and app_id.encode() in words):
             found[int(entry)] = b" ".join(words).decode(errors="replace")[:150]
