@@ -81,13 +81,15 @@ def running_instances(app_id):
     return [line for line in listing.split() if line == app_id]
 
 
-def installed_binary(pid):
-    """Whether process `pid` runs the Flatpak's binary, /app/bin/offload as its sandbox
-    sees it."""
+def installed_binary(pid, app_id):
+    """Whether process `pid` runs the installed app's binary: /app/bin/offload as its
+    sandbox sees it, under the app's deployment in the Flatpak folder as this driver
+    does."""
     try:
-        return os.readlink(f"/proc/{pid}/exe").startswith("/app/")
+        exe = os.readlink(f"/proc/{pid}/exe")
     except OSError:
         return False
+    return exe.startswith("/app/") or f"/app/{app_id}/" in exe
 
 
 def processes_of(app_id):
@@ -104,7 +106,7 @@ def processes_of(app_id):
         except (FileNotFoundError, ProcessLookupError):
             continue
         program = os.path.basename(words[0])
-        if program == b"offload" and not installed_binary(entry):
+        if program == b"offload" and not installed_binary(entry, app_id):
             # Another Offload on this machine (a build of the checkout), not the app's.
             continue
         if program in (b"offload", b"bwrap", b"xdg-dbus-proxy") or (
