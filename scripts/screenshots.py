@@ -1,4 +1,5 @@
-"""The screenshots themselves, inside the GNOME session that scripts/screenshots starts."""
+"""The screenshots themselves, inside the GNOME session that scripts/screenshots starts:
+the counter mid-job, then the Compare page after a Quick run, light and dark."""
 
 import os
 import subprocess
@@ -10,7 +11,8 @@ sys.path.insert(0, os.path.join(here, "..", "tests", "gnome"))
 sys.path.insert(0, os.path.join(here, "..", "tests", "e2e"))
 
 import shell  # noqa: E402
-from drive_window import Offload, find, shown, wait_for  # noqa: E402
+from drive_session import quick_comparison  # noqa: E402
+from drive_window import Offload, find, press, shown, wait_for  # noqa: E402
 
 # Long enough to be mid-job in both shots, on any machine.
 JOB = ["--job", "primes", "--upto", "1e12"]
@@ -27,9 +29,16 @@ def take(binary, folder, scheme, style):
     time.sleep(4)
     path = os.path.join(folder, f"screenshot-{scheme}.png")
     shell.window(path)
+    print(f"wrote {path}")
+    # The comparison measures an otherwise quiet machine: the job ends first.
+    press(app.root, "Cancel")
+    wait_for("the job cancelled", lambda: find(app.root, "push button", lambda t: t == "Count primes"))
+    quick_comparison(app.root)
+    path = os.path.join(folder, f"compare-{scheme}.png")
+    shell.window(path)
+    print(f"wrote {path}")
     app.process.terminate()
     app.process.wait(timeout=10)
-    print(f"wrote {path}")
 
 
 def main():

@@ -2,18 +2,15 @@
 //! news, confined and unconfined in turns, and the same job on every core in confined and
 //! unconfined children. The unconfined children are the bench's alone.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use offload_components::choices::Backend;
-use offload_components::counter::Count;
+use offload_components::compare;
 use offload_components::kinds;
 use relm4::gtk::glib;
-use thread_or_process::{Command, Launch, Launcher, Report};
+use thread_or_process::Launcher;
 
 use super::jobs::job_headless_from;
-
-/// Generous: only reached when a child stopped answering.
-const PATIENCE: Duration = Duration::from_secs(10);
 
 /// Each round's figures, confined and unconfined.
 #[derive(Default)]
@@ -63,26 +60,10 @@ fn in_turn<T>(round: usize, confined: T, unconfined: T) -> (T, T) {
     }
 }
 
-/// From asking for a counting child to its first number; the child is then stopped.
+/// From asking for a counting child to its first number, as the Compare view measures
+/// a start; the child is then stopped.
 fn to_first_news(launcher: &Launcher) -> Result<Duration, String> {
-    let context = glib::MainContext::default();
-    let (sender, reports) = relm4::channel();
-    let launch = Launch::running(Backend::Process, Duration::ZERO);
-    let asked = Instant::now();
-    let worker = launcher.launch(Count::from(Duration::ZERO, 0), launch, &sender, |r| r);
-    let next = || match context.block_on(glib::future_with_timeout(PATIENCE, reports.recv())) {
-        Ok(Some(report)) => Ok(report),
-        _ => Err("a worker child stopped answering".to_owned()),
-    };
-    let answered = loop {
-        match next()? {
-            Report::News(_) => break asked.elapsed(),
-            Report::Crashed(reason) => return Err(format!("a worker child crashed: {reason}")),
-            _ => {}
-        }
-    };
-    worker.emit(Command::Shutdown);
-    while !matches!(next()?, Report::Stopped(_)) {}
-    worker.retire();
-    Ok(answered)
+    let (started, _stopped) = glib::MainContext::default()
+        .block_on(compare::sample::start_and_stop(launcher, Backend::Process))?;
+    Ok(started)
 }

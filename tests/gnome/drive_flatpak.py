@@ -5,9 +5,12 @@ Shell on Wayland, read and clicked through AT-SPI with drive_session.py's checks
     drive_flatpak.py APP_ID desktop FOLDER   counts, switches backend, a job to its
                                              result, Ctrl+? opens the shortcuts as a dialog
                                              inside the window, closes cleanly; then
-                                             screenshots of the window mid-job, light and
+                                             screenshots of the window mid-job and of its
+                                             Compare page after a Quick run, light and
                                              dark, as GNOME shows them, written to FOLDER
-                                             as flatpak-light.png, flatpak-dark.png
+                                             as flatpak-light.png, flatpak-dark.png,
+                                             flatpak-compare-light.png and
+                                             flatpak-compare-dark.png
     drive_flatpak.py APP_ID narrow           on a 360 px screen: fits through its
                                              breakpoint, closes cleanly
 
@@ -25,7 +28,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import pyatspi  # noqa: E402
 
 import shell  # noqa: E402
-from drive_session import NARROW_ARGS, counts_and_switches, fits_a_phone, job_to_its_result  # noqa: E402
+from drive_session import (  # noqa: E402
+    NARROW_ARGS, counts_and_switches, fits_a_phone, job_to_its_result, quick_comparison,
+)
 from drive_window import (  # noqa: E402
     Failure, Offload, alive, find, frame_action, press, shown, wait_for,
 )
@@ -126,6 +131,7 @@ def desktop(app_id, folder):
     print(f"flatpak desktop: counted, switched to a process, ran a job, closed in {elapsed:.0f} ms")
     for scheme, env in (("light", ()), ("dark", ("ADW_DEBUG_COLOR_SCHEME=prefer-dark",))):
         screenshot(app_id, os.path.join(folder, f"flatpak-{scheme}.png"), env)
+        compare_screenshot(app_id, os.path.join(folder, f"flatpak-compare-{scheme}.png"), env)
 
 
 def shortcuts_open_inside_the_window(app):
@@ -159,6 +165,17 @@ def screenshot(app_id, path, env):
     time.sleep(4)
     shell.window(path)
     app.close_cleanly(during_job=True)
+    print(f"flatpak screenshot: {path}")
+
+
+def compare_screenshot(app_id, path, env):
+    """The Compare page after a Quick run inside the sandbox, as GNOME shows it."""
+    app = Sandboxed(app_id, "--worker-delay", "0.2", "--gui-delay", "0.1",
+                    env=(SCREENSHOT_LOCALE, *env))
+    wait_for("counting", lambda: shown(app.root))
+    quick_comparison(app.root)
+    shell.window(path)
+    app.close_cleanly()
     print(f"flatpak screenshot: {path}")
 
 

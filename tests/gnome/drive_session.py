@@ -143,11 +143,8 @@ def cells(root, counted):
     return [node.name for node in sorted(found, key=lambda node: extents(node)[0])]
 
 
-def compare(binary):
-    app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05")
-    shell.leave_overview()
-    root = app.root
-    wait_for("counting", lambda: shown(root))
+def quick_comparison(root):
+    """Opens the Compare page, runs a Quick comparison and waits for its summary."""
     press(root, "Compare")
 
     def run_started():
@@ -168,6 +165,14 @@ def compare(binary):
         return find(root, "label", lambda t: "A process survives" in t)
 
     wait_for("the summary", summary, patience=60)
+
+
+def compare(binary):
+    app = Offload(binary, "--worker-delay", "0.05", "--gui-delay", "0.05")
+    shell.leave_overview()
+    root = app.root
+    wait_for("counting", lambda: shown(root))
+    quick_comparison(root)
     empty = pyatspi.findAllDescendants(root, lambda node: node is not None
                                        and node.getRoleName() == "label" and node.name == "—")
     if empty:

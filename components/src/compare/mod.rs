@@ -8,7 +8,7 @@ mod figure;
 mod memory;
 mod page;
 mod run;
-mod sample;
+pub mod sample;
 mod summary;
 mod table;
 

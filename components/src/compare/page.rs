@@ -141,6 +141,14 @@ impl Component for ComparePage {
         root.append(&progress);
         root.append(&status);
 
+        // The verdict first, in plain words; the figures it rests on below.
+        let summary_label = gtk::Label::new(None);
+        summary_label.set_wrap(true);
+        summary_label.set_xalign(0.0);
+        summary_label.set_margin_top(6);
+        summary_label.set_selectable(true);
+        root.append(&summary_label);
+
         let grid = gtk::Grid::new();
         grid.set_column_spacing(12);
         grid.set_row_spacing(12);
@@ -186,11 +194,6 @@ impl Component for ComparePage {
         let chart = Chart::new();
         root.append(chart.widget());
 
-        let summary_label = gtk::Label::new(None);
-        summary_label.set_wrap(true);
-        summary_label.set_xalign(0.0);
-        summary_label.set_selectable(true);
-        root.append(&summary_label);
 
         let copy = a11y::mnemonic_button(&gettext("_Copy as Text"));
         let save = a11y::mnemonic_button(&gettext("_Save as JSON…"));
