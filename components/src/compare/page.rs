@@ -194,7 +194,6 @@ impl Component for ComparePage {
         let chart = Chart::new();
         root.append(chart.widget());
 
-
         let copy = a11y::mnemonic_button(&gettext("_Copy as Text"));
         let save = a11y::mnemonic_button(&gettext("_Save as JSON…"));
         let inputs: [(_, fn() -> ComparePageInput); 2] = [
