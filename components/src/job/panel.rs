@@ -256,7 +256,7 @@ impl Component for JobPanel {
         root: Self::Root,
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
-        let mut model = JobPanel {
+        let model = JobPanel {
             launcher: init.launcher,
             backend: init.backend,
             request: init.request,
@@ -270,7 +270,7 @@ impl Component for JobPanel {
             shutting_down: false,
         };
         if init.start_now {
-            model.start_job(&sender);
+            start_after_first_frame(&root, &sender);
         }
         let chart = &chart::area();
         chart::attach(chart, model.history.clone());
@@ -345,6 +345,30 @@ impl Component for JobPanel {
             self.update_view(widgets, sender);
         }
     }
+}
+
+/// Starts the job asked for at launch once the window has drawn its first frame. The
+/// window's own start-up (styles, layout, the first draw) holds the main loop for about
+/// 100 ms; a job started before it would chart that as its own lateness.
+fn start_after_first_frame(root: &gtk::Box, sender: &ComponentSender<JobPanel>) {
+    let sender = sender.clone();
+    root.connect_realize(move |widget| {
+        let Some(clock) = widget.frame_clock() else {
+            sender.input(JobPanelInput::StartOrCancel);
+            return;
+        };
+        let painted = Rc::new(RefCell::new(None));
+        let handler = {
+            let (sender, painted) = (sender.clone(), painted.clone());
+            clock.connect_after_paint(move |clock| {
+                if let Some(handler) = painted.borrow_mut().take() {
+                    clock.disconnect(handler);
+                    sender.input(JobPanelInput::StartOrCancel);
+                }
+            })
+        };
+        painted.replace(Some(handler));
+    });
 }
 
 /// The chart's legend, and its description (GTK 4.8 speaks a widget's tooltip as its
