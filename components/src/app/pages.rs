@@ -23,7 +23,7 @@ impl Pages {
         let stack = gtk::Stack::new();
         stack.set_transition_type(gtk::StackTransitionType::SlideLeftRight);
         stack.add_named(compare, Some(COMPARE));
-        let open = crate::a11y::mnemonic_button(&gettext("_Compare"));
+        let open = crate::a11y::mnemonic_button(&gettext("Co_mpare"));
         open.set_tooltip_text(Some(&gettext("Threads or processes: measure both here")));
         let back: gtk::Button = crate::a11y::named("GtkButton", None, &gettext("Back"));
         back.set_icon_name("go-previous-symbolic");

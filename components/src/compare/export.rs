@@ -78,3 +78,36 @@ fn ask_for_file(
         chosen(result.ok().and_then(|file| file.path()));
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::run::fixtures::comparison;
+
+    /// What Save writes once the user chose a file (the dialog itself is GTK's, or the
+    /// portal's in the Flatpak): `offload compare --json`'s shape, read back.
+    #[test]
+    fn save_writes_the_comparison_as_json() {
+        let folder = std::env::temp_dir().join(format!("offload-save-{}", std::process::id()));
+        std::fs::create_dir_all(&folder).unwrap();
+        let path = folder.join(SUGGESTED_NAME);
+        write(&comparison(), &path).unwrap();
+        let saved: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        std::fs::remove_dir_all(&folder).unwrap();
+        assert_eq!(saved["thread"]["start_ms"]["samples"], 3);
+        assert_eq!(saved["process"]["crash"]["survived"], true);
+        assert!(saved["process"]["memory_kib"]["median"].as_f64() > Some(3000.0));
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_written_is_one_line() {
+        let path = Path::new("/nonexistent-folder/offload.json");
+        let error = write(&comparison(), path).unwrap_err();
+        assert!(
+            error.starts_with("/nonexistent-folder/offload.json: "),
+            "{error}"
+        );
+        assert!(!error.contains('\n'));
+    }
+}

@@ -277,6 +277,43 @@ fn ms(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1e6).round() / 1000.0
 }
 
+/// Comparisons made up for the tests of what is made from them.
+#[cfg(test)]
+pub(super) mod fixtures {
+    use super::*;
+
+    pub fn spread(low: f64, high: f64) -> Figure {
+        Figure::of(&[low, (low + high) / 2.0, high]).expect("three samples")
+    }
+
+    pub fn backend(start: Figure, trip: Figure, memory: Figure) -> BackendFigures {
+        BackendFigures {
+            job_s: spread(1.0, 1.2),
+            job_ratio_to_faster: 1.0,
+            lateness_ms: spread(0.1, 2.0),
+            progress_cost_ratio: spread(0.99, 1.01),
+            start_ms: start,
+            round_trip_ms: trip,
+            stop_ms: spread(0.1, 0.2),
+            memory_kib: memory,
+            crash: CrashFigures {
+                kind: "panic".to_owned(),
+                reason: "panicked".to_owned(),
+                survived: true,
+                restart_ms: spread(0.1, 0.2),
+            },
+        }
+    }
+
+    /// A thread clearly ahead in start, round trip and memory.
+    pub fn comparison() -> Comparison {
+        Comparison {
+            thread: backend(spread(0.1, 0.12), spread(0.02, 0.03), spread(90.0, 110.0)),
+            process: backend(spread(3.0, 3.2), spread(0.2, 0.3), spread(3000.0, 3300.0)),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,38 +184,11 @@ pub(super) fn significant(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::compare::run::{BackendFigures, CrashFigures};
-
-    fn spread(low: f64, high: f64) -> Figure {
-        Figure::of(&[low, (low + high) / 2.0, high]).unwrap()
-    }
-
-    fn backend(start: Figure, trip: Figure, memory: Figure) -> BackendFigures {
-        BackendFigures {
-            job_s: spread(1.0, 1.2),
-            job_ratio_to_faster: 1.0,
-            lateness_ms: spread(0.1, 2.0),
-            progress_cost_ratio: spread(0.99, 1.01),
-            start_ms: start,
-            round_trip_ms: trip,
-            stop_ms: spread(0.1, 0.2),
-            memory_kib: memory,
-            crash: CrashFigures {
-                kind: "panic".to_owned(),
-                reason: "panicked".to_owned(),
-                survived: true,
-                restart_ms: spread(0.1, 0.2),
-            },
-        }
-    }
+    use crate::compare::run::fixtures::{backend, comparison, spread};
 
     #[test]
     fn clear_differences_are_said_with_their_figures() {
-        let comparison = Comparison {
-            thread: backend(spread(0.1, 0.12), spread(0.02, 0.03), spread(90.0, 110.0)),
-            process: backend(spread(3.0, 3.2), spread(0.2, 0.3), spread(3000.0, 3300.0)),
-        };
-        let said = summary(&comparison);
+        let said = summary(&comparison());
         assert_eq!(
             said[0],
             "Here a thread starts 28× faster than a process: 0.11 ms against 3.1 ms."

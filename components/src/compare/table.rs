@@ -187,3 +187,31 @@ pub fn as_text(comparison: &Comparison) -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::run::fixtures::comparison;
+
+    #[test]
+    fn every_row_has_a_cell_for_each_backend_and_the_text_has_them_all() {
+        let comparison = comparison();
+        let text = as_text(&comparison);
+        for row in rows() {
+            assert!(text.contains(&row.heading), "{} missing", row.heading);
+            for backend in Backend::ALL {
+                let cell = (row.cell)(backend, comparison.of(backend));
+                assert!(!cell.is_empty());
+                assert!(text.contains(&cell.replace('\n', ", ")), "{cell} missing");
+            }
+        }
+        assert!(text.contains("Here a thread starts"));
+    }
+
+    #[test]
+    fn a_cell_says_how_many_samples_it_rests_on() {
+        let comparison = comparison();
+        let start = (rows()[0].cell)(Backend::Process, comparison.of(Backend::Process));
+        assert_eq!(start, "3.1 ms\np95 3.2 ms\n3 starts");
+    }
+}
