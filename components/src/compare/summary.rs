@@ -134,7 +134,7 @@ fn progress_cost(thread: &Figure, process: &Figure) -> String {
     };
     if slowest.min > 1.0 + JOB_NOISE {
         fill(
-            &gettext("Showing a job's progress slowed it by up to {percent} %."),
+            &gettext("Showing a job's progress slowed it by about {percent} %."),
             &[("percent", &significant((slowest.median - 1.0) * 100.0))],
         )
     } else {
@@ -257,7 +257,7 @@ mod tests {
         let free = Figure::of(&[0.99, 1.0, 1.01]).unwrap();
         assert_eq!(
             progress_cost(&free, &costly),
-            "Showing a job's progress slowed it by up to 5.0 %."
+            "Showing a job's progress slowed it by about 5.0 %."
         );
         assert_eq!(
             progress_cost(&noisy, &free),
