@@ -116,21 +116,7 @@ impl Component for ComparePage {
         root.append(&title);
         root.append(&intro);
 
-        let full = a11y::mnemonic_check_button(&gettext("_Full run (up to 3 minutes)"));
-        full.set_tooltip_text(Some(&gettext(
-            "More samples, for figures you can quote; a quick run takes seconds",
-        )));
-        let run = a11y::mnemonic_button(&gettext("_Run"));
-        run.add_css_class("suggested-action");
-        run.add_css_class("pill");
-        {
-            let sender = sender.clone();
-            run.connect_clicked(move |_| sender.input(ComparePageInput::RunOrCancel));
-        }
-        let controls = gtk::Box::new(gtk::Orientation::Horizontal, 12);
-        controls.set_halign(gtk::Align::Center);
-        controls.append(&full);
-        controls.append(&run);
+        let (controls, full, run) = run_controls(&sender);
         root.append(&controls);
 
         let progress = gtk::ProgressBar::new();
@@ -149,66 +135,13 @@ impl Component for ComparePage {
         summary_label.set_selectable(true);
         root.append(&summary_label);
 
-        let grid = gtk::Grid::new();
-        grid.set_column_spacing(12);
-        grid.set_row_spacing(12);
-        grid.set_column_homogeneous(false);
-        for (column, backend) in [(1, gettext("Thread")), (2, gettext("Process"))] {
-            let heading = gtk::Label::new(Some(&backend));
-            heading.add_css_class("heading");
-            heading.set_xalign(0.0);
-            grid.attach(&heading, column, 0, 1, 1);
-        }
-        let mut cells = Vec::new();
-        for (index, row) in rows().iter().enumerate() {
-            let top = index as i32 + 1;
-            let heading = gtk::Label::new(Some(&row.heading));
-            heading.set_wrap(true);
-            heading.set_xalign(0.0);
-            heading.set_yalign(0.0);
-            heading.set_max_width_chars(16);
-            heading.set_width_chars(10);
-            grid.attach(&heading, 0, top, 1, 1);
-            let pair = [1, 2].map(|column| {
-                let cell = gtk::Label::new(Some("—"));
-                cell.set_wrap(true);
-                cell.set_xalign(0.0);
-                cell.set_yalign(0.0);
-                cell.set_max_width_chars(14);
-                cell.set_width_chars(8);
-                cell.set_selectable(true);
-                cell.set_hexpand(true);
-                grid.attach(&cell, column, top, 1, 1);
-                cell
-            });
-            cells.push(pair);
-        }
-        // The last row is known before any run.
-        if let Some(reach_cells) = cells.last() {
-            for (cell, backend) in reach_cells.iter().zip(Backend::ALL) {
-                cell.set_text(&reach(backend));
-            }
-        }
+        let (grid, cells) = table_grid();
         root.append(&grid);
 
         let chart = Chart::new();
         root.append(chart.widget());
 
-        let copy = a11y::mnemonic_button(&gettext("_Copy as Text"));
-        let save = a11y::mnemonic_button(&gettext("_Save as JSON…"));
-        let inputs: [(_, fn() -> ComparePageInput); 2] = [
-            (&copy, || ComparePageInput::CopyAsText),
-            (&save, || ComparePageInput::SaveAsJson),
-        ];
-        for (button, input) in inputs {
-            button.set_sensitive(false);
-            let sender = sender.clone();
-            button.connect_clicked(move |_| sender.input(input()));
-        }
-        let exports = gtk::Box::new(gtk::Orientation::Horizontal, 12);
-        exports.set_halign(gtk::Align::Center);
-        exports.append(&copy);
-        exports.append(&save);
+        let (exports, copy, save) = export_buttons(&sender);
         root.append(&exports);
 
         let model = ComparePage {
@@ -360,6 +293,94 @@ impl ComparePage {
         });
         self.run = RunState::Running { cancel };
     }
+}
+
+/// The table's grid: a heading per backend, and per row its heading and a cell per
+/// backend ("—" until a run, but for what the worker can reach).
+fn table_grid() -> (gtk::Grid, Vec<[gtk::Label; 2]>) {
+    let grid = gtk::Grid::new();
+    grid.set_column_spacing(12);
+    grid.set_row_spacing(12);
+    grid.set_column_homogeneous(false);
+    for (column, backend) in [(1, gettext("Thread")), (2, gettext("Process"))] {
+        let heading = gtk::Label::new(Some(&backend));
+        heading.add_css_class("heading");
+        heading.set_xalign(0.0);
+        grid.attach(&heading, column, 0, 1, 1);
+    }
+    let mut cells = Vec::new();
+    for (index, row) in rows().iter().enumerate() {
+        let top = index as i32 + 1;
+        let heading = gtk::Label::new(Some(&row.heading));
+        heading.set_wrap(true);
+        heading.set_xalign(0.0);
+        heading.set_yalign(0.0);
+        heading.set_max_width_chars(16);
+        heading.set_width_chars(10);
+        grid.attach(&heading, 0, top, 1, 1);
+        let pair = [1, 2].map(|column| {
+            let cell = gtk::Label::new(Some("—"));
+            cell.set_wrap(true);
+            cell.set_xalign(0.0);
+            cell.set_yalign(0.0);
+            cell.set_max_width_chars(14);
+            cell.set_width_chars(8);
+            cell.set_selectable(true);
+            cell.set_hexpand(true);
+            grid.attach(&cell, column, top, 1, 1);
+            cell
+        });
+        cells.push(pair);
+    }
+    // The last row is known before any run.
+    if let Some(reach_cells) = cells.last() {
+        for (cell, backend) in reach_cells.iter().zip(Backend::ALL) {
+            cell.set_text(&reach(backend));
+        }
+    }
+    (grid, cells)
+}
+
+/// Copy as Text and Save as JSON…, insensitive until a run has figures.
+fn export_buttons(sender: &ComponentSender<ComparePage>) -> (gtk::Box, gtk::Button, gtk::Button) {
+    let copy = a11y::mnemonic_button(&gettext("_Copy as Text"));
+    let save = a11y::mnemonic_button(&gettext("_Save as JSON…"));
+    let inputs: [(_, fn() -> ComparePageInput); 2] = [
+        (&copy, || ComparePageInput::CopyAsText),
+        (&save, || ComparePageInput::SaveAsJson),
+    ];
+    for (button, input) in inputs {
+        button.set_sensitive(false);
+        let sender = sender.clone();
+        button.connect_clicked(move |_| sender.input(input()));
+    }
+    let exports = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+    exports.set_halign(gtk::Align::Center);
+    exports.append(&copy);
+    exports.append(&save);
+    (exports, copy, save)
+}
+
+/// Full run, and Run (Cancel while a run measures).
+fn run_controls(
+    sender: &ComponentSender<ComparePage>,
+) -> (gtk::Box, gtk::CheckButton, gtk::Button) {
+    let full = a11y::mnemonic_check_button(&gettext("_Full run (up to 3 minutes)"));
+    full.set_tooltip_text(Some(&gettext(
+        "More samples, for figures you can quote; a quick run takes seconds",
+    )));
+    let run = a11y::mnemonic_button(&gettext("_Run"));
+    run.add_css_class("suggested-action");
+    run.add_css_class("pill");
+    {
+        let sender = sender.clone();
+        run.connect_clicked(move |_| sender.input(ComparePageInput::RunOrCancel));
+    }
+    let controls = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+    controls.set_halign(gtk::Align::Center);
+    controls.append(&full);
+    controls.append(&run);
+    (controls, full, run)
 }
 
 fn set_run_label(button: &gtk::Button, running: bool) {
