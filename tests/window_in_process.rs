@@ -364,7 +364,6 @@ fn shortcuts_leave_print_and_reload_to_gnome() {
 /// The Compare page's widgets a user touches and reads.
 struct CompareWidgets {
     open: gtk::Button,
-    back: gtk::Button,
     full: gtk::CheckButton,
     run: gtk::Button,
     status: gtk::Label,
@@ -381,7 +380,6 @@ fn compare_widgets(app: &Controller<App>) -> CompareWidgets {
     let page = model.compare_page().widgets();
     CompareWidgets {
         open: pages.open_button().clone(),
-        back: pages.back_button().clone(),
         full: page.full.clone(),
         run: page.run.clone(),
         status: page.status.clone(),
@@ -440,7 +438,7 @@ fn compare_is_one_click_away_and_a_quick_run_fills_it_while_the_counter_counts()
     assert!(summary.contains("A process survives a crash"), "{summary}");
     assert!(page.chart.is_visible());
     assert!(page.copy.is_sensitive() && page.save.is_sensitive());
-    page.back.emit_clicked();
+    app.model().pages().back();
     assert!(!showing_compare(&app));
     app_window::close(&app);
 }

@@ -384,41 +384,36 @@ impl Component for App {
                 set_primary: true,
             },
 
-            // In the middle: the header centres its title between its two sides, and the
-            // choice of backend there is narrow enough for a 360 px screen.
-            set_title_widget: Some(model.backend_switch.widget()),
         },
 
         #[local_ref]
         toasts -> adw::ToastOverlay {
             set_vexpand: true,
+        },
 
-            #[local_ref]
-            pages_stack -> gtk::Stack {
-            // A window shorter than its content (a phone) scrolls it; nothing
-            // in it is wider than a 360 px screen, so it never scrolls sideways.
-            add_named[Some(pages::COUNTER)] = &gtk::ScrolledWindow {
-                set_hscrollbar_policy: gtk::PolicyType::Never,
-                set_propagate_natural_height: true,
+        // A window shorter than its content (a phone) scrolls it; nothing in it is
+        // wider than a 360 px screen, so it never scrolls sideways.
+        #[name = "counter_page"]
+        gtk::ScrolledWindow {
+            set_hscrollbar_policy: gtk::PolicyType::Never,
+            set_propagate_natural_height: true,
 
-                gtk::Box {
-                    set_orientation: gtk::Orientation::Vertical,
-                    set_spacing: 12,
-                    set_margin_all: 24,
-                    set_valign: gtk::Align::Center,
+            gtk::Box {
+                set_orientation: gtk::Orientation::Vertical,
+                set_spacing: 12,
+                set_margin_all: 24,
+                set_valign: gtk::Align::Center,
 
-                    #[local_ref]
-                    counter_panel -> gtk::Box {},
+                #[local_ref]
+                counter_panel -> gtk::Box {},
 
-                    gtk::Separator {
-                        set_margin_top: 12,
-                        set_margin_bottom: 12,
-                    },
-
-                    #[local_ref]
-                    job_panel -> gtk::Box {},
+                gtk::Separator {
+                    set_margin_top: 12,
+                    set_margin_bottom: 12,
                 },
-            },
+
+                #[local_ref]
+                job_panel -> gtk::Box {},
             },
         }
     }
@@ -513,15 +508,18 @@ impl Component for App {
         let counter_panel = model.counter_panel.widget();
         let job_panel = model.job_panel.widget();
         let toasts = &model.toasts;
-        let pages_stack = model.pages.stack();
         // Named for screen readers, which would otherwise say "GtkMenuButton".
         let main_menu: &gtk::MenuButton =
             &crate::a11y::named("GtkMenuButton", None, &gettext("Main Menu"));
         let widgets = view_output!();
-        model
-            .pages
-            .connect_header(&widgets.header_bar, model.backend_switch.widget());
-        root.set_content(Some(&shell::frame(&widgets.header_bar, toasts)));
+        // In the middle of the counter's header: the header centres its title between
+        // its two sides, and the choice of backend there is narrow enough for 360 px.
+        root.set_content(Some(&model.pages.assemble(
+            &widgets.header_bar,
+            model.backend_switch.widget(),
+            &widgets.counter_page,
+            toasts,
+        )));
         ComponentParts { model, widgets }
     }
 

@@ -1,5 +1,5 @@
-//! libadwaita 1.2: a box holds the header bar above the content, two linked toggle
-//! buttons choose the backend, and the window's width is watched by hand.
+//! libadwaita 1.2: two linked toggle buttons choose the backend, and the window's width
+//! is watched by hand.
 
 use relm4::adw::prelude::*;
 use relm4::gtk::glib;
@@ -7,17 +7,6 @@ use relm4::{adw, gtk};
 
 use super::{backend_choices, is_narrow, switch_tooltip};
 use crate::choices::Backend;
-
-/// The window's content: `header` above `content`.
-pub(in crate::app) fn frame(
-    header: &adw::HeaderBar,
-    content: &impl IsA<gtk::Widget>,
-) -> gtk::Widget {
-    let frame = gtk::Box::new(gtk::Orientation::Vertical, 0);
-    frame.append(header);
-    frame.append(content);
-    frame.upcast()
-}
 
 /// Calls `narrow` with whether the window is narrower than `NARROW_BELOW`, whenever its
 /// width changes (the user, or the window manager fitting it to a screen).

@@ -1,5 +1,5 @@
-//! Current libadwaita (`gnome_50`): a toolbar view holds the header bar, a toggle group
-//! chooses the backend, and a breakpoint says when the window is narrow.
+//! Current libadwaita (`gnome_50`): a toggle group chooses the backend, and a breakpoint
+//! says when the window is narrow.
 
 use relm4::adw::prelude::*;
 use relm4::gtk::glib;
@@ -7,17 +7,6 @@ use relm4::{adw, gtk};
 
 use super::{backend_choices, switch_tooltip, NARROW_BELOW};
 use crate::choices::{Backend, BackendName};
-
-/// The window's content: `header` as the top bar of `content`.
-pub(in crate::app) fn frame(
-    header: &adw::HeaderBar,
-    content: &impl IsA<gtk::Widget>,
-) -> gtk::Widget {
-    let frame = adw::ToolbarView::new();
-    frame.add_top_bar(header);
-    frame.set_content(Some(content));
-    frame.upcast()
-}
 
 /// Calls `narrow` with whether the window is narrower than `NARROW_BELOW`, as its
 /// breakpoint applies and unapplies.

@@ -1,6 +1,6 @@
-//! The parts of the window that differ between GNOME versions, behind one API: how the
-//! header bar and the content make the window, the choice of backend in the header, and
-//! how the window learns that it became narrow. Debian 12's build (libadwaita 1.2) uses
+//! The parts of the window that differ between GNOME versions, behind one API: the
+//! choice of backend in the header, and how the window learns that it became narrow
+//! (how the pages make the window is in `pages/`). Debian 12's build (libadwaita 1.2) uses
 //! `gnome_43.rs`; the `gnome_50` feature (the Flatpak's) uses `gnome_50.rs`.
 
 #[cfg(not(feature = "gnome_50"))]
@@ -13,8 +13,8 @@ mod gnome_50;
 #[cfg(feature = "gnome_50")]
 use gnome_50 as widgets;
 
+pub(super) use widgets::follow_narrow;
 pub use widgets::BackendSwitch;
-pub(super) use widgets::{follow_narrow, frame};
 
 use crate::choices::Backend;
 use crate::i18n::gettext;

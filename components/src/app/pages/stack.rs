@@ -1,14 +1,14 @@
-//! The window's two pages: the counter's, where Offload opens, and Compare, one click
-//! away through the header's Compare button. On Compare, the header says so and shows a
-//! Back button in its place (Alt+Left too); the choice of backend belongs to the counter
-//! and waits on its page. Both builds slide between them in a `GtkStack`.
+//! libadwaita 1.2: one header bar over a `GtkStack` that slides between the pages. On
+//! Compare, the header's title says so and a Back button (Alt+Left too) takes the
+//! Compare button's place; the choice of backend, the counter's, waits on its page.
 
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk};
 
+use super::compare_button;
 use crate::i18n::gettext;
 
-pub(super) const COUNTER: &str = "counter";
+const COUNTER: &str = "counter";
 const COMPARE: &str = "compare";
 
 pub struct Pages {
@@ -18,13 +18,11 @@ pub struct Pages {
 }
 
 impl Pages {
-    /// The stack, holding `compare`; the view adds the counter's page as `COUNTER`.
-    pub(super) fn new(compare: &impl IsA<gtk::Widget>) -> Self {
+    pub(in crate::app) fn new(compare: &impl IsA<gtk::Widget>) -> Self {
         let stack = gtk::Stack::new();
         stack.set_transition_type(gtk::StackTransitionType::SlideLeftRight);
         stack.add_named(compare, Some(COMPARE));
-        let open = crate::a11y::mnemonic_button(&gettext("Co_mpare"));
-        open.set_tooltip_text(Some(&gettext("Threads or processes: measure both here")));
+        let open = compare_button();
         let back: gtk::Button = crate::a11y::named("GtkButton", None, &gettext("Back"));
         back.set_icon_name("go-previous-symbolic");
         back.set_tooltip_text(Some(&gettext("Back")));
@@ -32,14 +30,17 @@ impl Pages {
         Self { stack, open, back }
     }
 
-    pub(super) fn stack(&self) -> &gtk::Stack {
-        &self.stack
-    }
-
-    /// Shows the counter's page, and puts in `header` the buttons that move between the
-    /// pages: `switch` is the header's title on the counter's page.
-    pub(super) fn connect_header(&self, header: &adw::HeaderBar, switch: &gtk::Widget) {
+    /// The window's content: `header` (whose title is `switch`) over the pages, the
+    /// counter's first, under `toasts`.
+    pub(in crate::app) fn assemble(
+        &self,
+        header: &adw::HeaderBar,
+        switch: &gtk::Widget,
+        counter: &impl IsA<gtk::Widget>,
+        toasts: &adw::ToastOverlay,
+    ) -> gtk::Widget {
         let (stack, open, back) = (&self.stack, &self.open, &self.back);
+        stack.add_named(counter, Some(COUNTER));
         stack.set_visible_child_name(COUNTER);
         header.pack_start(open);
         header.pack_start(back);
@@ -72,6 +73,12 @@ impl Pages {
             Some(gtk::ActivateAction::get()),
         ));
         back.add_controller(back_key);
+
+        toasts.set_child(Some(stack));
+        let frame = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        frame.append(header);
+        frame.append(toasts);
+        frame.upcast()
     }
 
     /// The header's Compare button (on the counter's page).
@@ -79,9 +86,9 @@ impl Pages {
         &self.open
     }
 
-    /// The header's Back button (on the Compare page).
-    pub fn back_button(&self) -> &gtk::Button {
-        &self.back
+    /// Back to the counter, as the header's Back button goes.
+    pub fn back(&self) {
+        self.back.emit_clicked();
     }
 
     /// Whether the Compare page shows.

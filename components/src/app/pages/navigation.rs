@@ -1,0 +1,72 @@
+//! Current libadwaita (`gnome_50`): an `AdwNavigationView` whose two pages each have a
+//! toolbar view and a header bar of their own. The Compare page's header shows its title
+//! and the back button libadwaita gives a pushed page (Escape, Alt+Left and a swipe go
+//! back too); the counter's header keeps the choice of backend as its title.
+
+use relm4::adw::prelude::*;
+use relm4::{adw, gtk};
+
+use super::compare_button;
+use crate::i18n::gettext;
+
+const COMPARE: &str = "compare";
+
+pub struct Pages {
+    navigation: adw::NavigationView,
+    compare: adw::NavigationPage,
+    open: gtk::Button,
+}
+
+impl Pages {
+    pub(in crate::app) fn new(compare: &impl IsA<gtk::Widget>) -> Self {
+        let bar = adw::ToolbarView::new();
+        bar.add_top_bar(&adw::HeaderBar::new());
+        bar.set_content(Some(compare));
+        let compare = adw::NavigationPage::with_tag(&bar, &gettext("Compare"), COMPARE);
+        let navigation = adw::NavigationView::new();
+        navigation.add(&compare);
+        Self {
+            navigation,
+            compare,
+            open: compare_button(),
+        }
+    }
+
+    /// The window's content: the counter's page (`header`, whose title is `switch`, over
+    /// `counter`) at the root of the navigation, all under `toasts`.
+    pub(in crate::app) fn assemble(
+        &self,
+        header: &adw::HeaderBar,
+        switch: &gtk::Widget,
+        counter: &impl IsA<gtk::Widget>,
+        toasts: &adw::ToastOverlay,
+    ) -> gtk::Widget {
+        header.set_title_widget(Some(switch));
+        header.pack_start(&self.open);
+        let bar = adw::ToolbarView::new();
+        bar.add_top_bar(header);
+        bar.set_content(Some(counter));
+        let root = adw::NavigationPage::new(&bar, "Offload");
+        self.navigation.push(&root);
+        let (navigation, compare) = (self.navigation.clone(), self.compare.clone());
+        self.open
+            .connect_clicked(move |_| navigation.push(&compare));
+        toasts.set_child(Some(&self.navigation));
+        toasts.clone().upcast()
+    }
+
+    /// The header's Compare button (on the counter's page).
+    pub fn open_button(&self) -> &gtk::Button {
+        &self.open
+    }
+
+    /// Back to the counter, as the Compare page's back button goes.
+    pub fn back(&self) {
+        self.navigation.pop();
+    }
+
+    /// Whether the Compare page shows.
+    pub fn showing_compare(&self) -> bool {
+        self.navigation.visible_page().as_ref() == Some(&self.compare)
+    }
+}
