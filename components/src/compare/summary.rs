@@ -269,7 +269,7 @@ mod tests {
     fn two_significant_digits() {
         assert_eq!(significant(0.123), "0.12");
         assert_eq!(significant(0.0456), "0.046");
-        assert_eq!(significant(3.14), "3.1");
+        assert_eq!(significant(3.24), "3.2");
         assert_eq!(significant(250.4), "250");
         assert_eq!(significant(0.0), "0");
     }
