@@ -42,6 +42,7 @@ impl Pages {
         let (stack, open, back) = (&self.stack, &self.open, &self.back);
         stack.add_named(counter, Some(COUNTER));
         stack.set_visible_child_name(COUNTER);
+        header.set_title_widget(Some(switch));
         header.pack_start(open);
         header.pack_start(back);
         let compare_title = adw::WindowTitle::new(&gettext("Compare"), "");
