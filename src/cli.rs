@@ -99,12 +99,12 @@ enum Command {
         quick: bool,
     },
     /// Compare a thread and a process as workers here: start, a command's round trip,
-    /// stop, memory, and a crash (no display needed)
+    /// stop, memory, a job on every core, and a crash (no display needed)
     Compare {
         /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
-        /// Fewer samples: seconds instead of a minute (figures are rougher)
+        /// Fewer samples: seconds instead of up to three minutes (figures are rougher)
         #[arg(long)]
         quick: bool,
     },

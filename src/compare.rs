@@ -22,8 +22,7 @@ pub fn run(json: bool, quick: bool) -> Result<(), String> {
             Interrupted::Cancelled => "the comparison was cancelled".to_owned(),
         })?;
     if json {
-        let text = serde_json::to_string_pretty(&comparison).map_err(|error| error.to_string())?;
-        println!("{text}");
+        println!("{}", compare::json(&comparison));
     } else {
         print!("{}", compare::as_text(&comparison));
     }

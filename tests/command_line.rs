@@ -180,7 +180,6 @@ fn compare_quick_json_has_every_figure_for_both_backends() {
             figure(backend, &[row]);
         }
         figure(backend, &["crash", "restart_ms"]);
-        assert_eq!(json[backend]["crash"]["survived"], true);
         assert!(json[backend]["round_trip_ms"]["samples"].as_u64() >= Some(200));
         assert!(json[backend]["start_ms"]["samples"].as_u64() >= Some(20));
     }

@@ -60,6 +60,10 @@ fn main() -> ExitCode {
             a_comparison_cancels_and_a_close_mid_run_leaves_no_worker,
         ),
         (
+            "a_comparison_waits_while_the_window_s_job_runs",
+            a_comparison_waits_while_the_window_s_job_runs,
+        ),
+        (
             "a_choice_made_in_one_window_reaches_every_window",
             a_choice_made_in_one_window_reaches_every_window,
         ),
@@ -457,11 +461,27 @@ fn a_comparison_cancels_and_a_close_mid_run_leaves_no_worker() {
     assert!(!compared(&app));
 
     page.run.emit_clicked();
+    // The job's own progress line, shown while the run measures it.
     wait_at_most(Duration::from_secs(60), "a job measured", || {
         page.status.text().contains("numbers/s")
     });
-    assert!(comparing(&app));
     app_window::close(&app);
+}
+
+/// While Count primes runs on every core, Run waits: it would measure that job too.
+fn a_comparison_waits_while_the_window_s_job_runs() {
+    let app = &counting_window();
+    let page = compare_widgets(app);
+    app_window::choose_job_size(app, 1_000_000_000_000);
+    app.model().job_panel().widgets().job_button.emit_clicked();
+    wait_until("Run waits", || !page.run.is_sensitive());
+    page.open.emit_clicked();
+    page.run.emit_clicked();
+    let_run(Duration::from_millis(100));
+    assert!(!comparing(app), "a comparison ran beside the job");
+    app.model().job_panel().widgets().job_button.emit_clicked();
+    wait_until("Run takes clicks again", || page.run.is_sensitive());
+    app_window::close(app);
 }
 
 /// Ctrl+? is the Keyboard Shortcuts' key, as in every GNOME app; they show as the

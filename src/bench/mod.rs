@@ -555,7 +555,7 @@ fn print_sandbox(sandbox: &SandboxFigures) {
     println!(
         "{:<44} {:>22} {:>22}",
         format!(
-            "start to first news, median (min-max) ({})",
+            "start to first report, median (min-max) ({})",
             sandbox.spawn_confined_ms.count
         ),
         spread(&sandbox.spawn_confined_ms, "ms"),

@@ -152,16 +152,18 @@ def quick_comparison(root):
             return True
         # GTK ignores the click of a button that is not yet realized (the page slides
         # in), and a click it takes fires after the button's 250 ms press animation:
-        # clicks are spaced wider than that.
+        # clicks are spaced wider than that, and a second one that came late would
+        # cancel the run, which `summary` reports.
         press(root, "Run")
         return False
 
-    wait_for("the run to start", run_started, poll=0.5)
+    wait_for("the run to start", run_started, poll=1.0)
 
     def summary():
-        failed = find(root, "label", lambda t: t.startswith("The comparison failed"))
+        failed = find(root, "label", lambda t: t.startswith("The comparison failed")
+                      or t == "Cancelled")
         if failed is not None:
-            raise Failure(failed.name)
+            raise Failure(f"the run ended without figures: {failed.name}")
         return find(root, "label", lambda t: "A process survives" in t)
 
     wait_for("the summary", summary, patience=60)

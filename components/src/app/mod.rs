@@ -24,7 +24,7 @@ use relm4::{
 use thread_or_process::Launcher;
 
 use crate::choices::{Backend, Choices, RunSettings};
-use crate::compare::{ComparePage, ComparePageInit, ComparePageOutput};
+use crate::compare::{ComparePage, ComparePageInit, ComparePageInput, ComparePageOutput};
 use crate::counter::fault::FaultPlan;
 use crate::counter::{CounterPanel, CounterPanelInit, CounterPanelInput, CounterPanelOutput};
 use crate::i18n::{fill, gettext};
@@ -288,9 +288,13 @@ impl App {
         sender: &ComponentSender<Self>,
     ) {
         match output {
-            JobPanelOutput::Started => self.inhibition = Inhibition::during_job(window),
+            JobPanelOutput::Started => {
+                self.inhibition = Inhibition::during_job(window);
+                self.compare_page.emit(ComparePageInput::JobRunning(true));
+            }
             JobPanelOutput::Ended(outcome) => {
                 self.inhibition = None;
+                self.compare_page.emit(ComparePageInput::JobRunning(false));
                 notify_job_ended(window, &outcome, self.job_panel.model().detail());
                 match outcome {
                     JobOutcome::Failed(reason) => self.toast(&fill(

@@ -54,12 +54,15 @@ fn ask_for_file(
     );
     chooser.set_current_name(SUGGESTED_NAME);
     chooser.set_modal(true);
+    // GTK keeps no reference to a native chooser: this one holds it until it answers.
+    let kept = std::rc::Rc::new(std::cell::RefCell::new(Some(chooser.clone())));
     chooser.connect_response(move |chooser, response| {
         let path = (response == gtk::ResponseType::Accept)
             .then(|| chooser.file().and_then(|file| file.path()))
             .flatten();
         chosen(path);
         chooser.destroy();
+        kept.borrow_mut().take();
     });
     chooser.show();
 }
@@ -95,8 +98,8 @@ mod tests {
         let saved: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         std::fs::remove_dir_all(&folder).unwrap();
-        assert_eq!(saved["thread"]["start_ms"]["samples"], 3);
-        assert_eq!(saved["process"]["crash"]["survived"], true);
+        assert_eq!(saved["thread"]["start_ms"]["samples"], 5);
+        assert_eq!(saved["process"]["crash"]["kind"], "panic");
         assert!(saved["process"]["memory_kib"]["median"].as_f64() > Some(3000.0));
     }
 

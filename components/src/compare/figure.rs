@@ -3,6 +3,9 @@
 
 use serde::Serialize;
 
+/// The fewest samples on each side that a comparison of two figures rests on.
+const FEWEST_TO_TELL: usize = 5;
+
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Figure {
     pub median: f64,
@@ -40,9 +43,11 @@ impl Figure {
     }
 
     /// Lower than `other` beyond both spreads: even this one's slow samples (p95) beat
-    /// the other's fast ones (p5). Anything less, the samples cannot tell them apart.
+    /// the other's fast ones (p5), and each rests on enough samples that this is no
+    /// chance (with three, two equal backends would part so one time in ten). Anything
+    /// less, the samples cannot tell them apart.
     pub fn clearly_below(&self, other: &Figure) -> bool {
-        self.p95 < other.p5
+        self.samples >= FEWEST_TO_TELL && other.samples >= FEWEST_TO_TELL && self.p95 < other.p5
     }
 }
 
@@ -87,10 +92,17 @@ mod tests {
     }
 
     #[test]
+    fn too_few_samples_tell_nothing_apart() {
+        let fast = Figure::of(&[1.0, 1.1, 1.2]).unwrap();
+        let slow = Figure::of(&[2.0, 2.1, 2.2]).unwrap();
+        assert!(!fast.clearly_below(&slow));
+    }
+
+    #[test]
     fn spreads_that_overlap_tell_nothing_apart() {
-        let fast = Figure::of(&[1.0, 1.1, 1.2, 1.3]).unwrap();
-        let slow = Figure::of(&[2.0, 2.1, 2.2, 2.3]).unwrap();
-        let wide = Figure::of(&[0.5, 1.5, 2.5, 3.5]).unwrap();
+        let fast = Figure::of(&[1.0, 1.1, 1.2, 1.3, 1.4]).unwrap();
+        let slow = Figure::of(&[2.0, 2.1, 2.2, 2.3, 2.4]).unwrap();
+        let wide = Figure::of(&[0.5, 1.5, 2.5, 3.5, 4.5]).unwrap();
         assert!(fast.clearly_below(&slow));
         assert!(!slow.clearly_below(&fast));
         assert!(!fast.clearly_below(&wide));

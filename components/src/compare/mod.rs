@@ -1,6 +1,7 @@
 //! Threads or processes, measured on the user's machine: what a worker costs to start,
-//! to command, to stop and to keep, and what happens when it crashes, on each backend.
-//! The window's Compare view and `offload compare` run the same code.
+//! to command, to stop and to keep, a heavy job on each, and what happens when one
+//! crashes. The window's Compare page, `offload compare` and the bench's child start run
+//! the same samples.
 
 mod chart;
 mod export;
@@ -12,9 +13,7 @@ pub mod sample;
 mod summary;
 mod table;
 
-pub use export::{json, write};
-pub use figure::Figure;
+pub use export::json;
 pub use page::{ComparePage, ComparePageInit, ComparePageInput, ComparePageOutput};
-pub use run::{compare, BackendFigures, Comparison, CrashFigures, Interrupted, Plan};
-pub use summary::{milliseconds, size, summary};
+pub use run::{compare, Comparison, Interrupted, Plan};
 pub use table::as_text;

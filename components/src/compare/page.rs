@@ -29,6 +29,9 @@ pub enum ComparePageInput {
     RunOrCancel,
     CopyAsText,
     SaveAsJson,
+    /// The window's own job started or ended: while it runs on every core, a run would
+    /// measure it too, and waits.
+    JobRunning(bool),
     /// The window closes: stop measuring, and say `Stopped` once no worker is left.
     Shutdown,
 }
@@ -61,6 +64,7 @@ pub struct ComparePage {
     run: RunState,
     comparison: Option<Comparison>,
     shutting_down: bool,
+    job_running: bool,
 }
 
 impl ComparePage {
@@ -149,6 +153,7 @@ impl Component for ComparePage {
             run: RunState::Idle,
             comparison: None,
             shutting_down: false,
+            job_running: false,
         };
         let widgets = ComparePageWidgets {
             full,
@@ -174,7 +179,7 @@ impl Component for ComparePage {
         match message {
             ComparePageInput::RunOrCancel => match &self.run {
                 RunState::Running { cancel } => cancel.set(true),
-                RunState::Idle if !self.shutting_down => {
+                RunState::Idle if !self.shutting_down && !self.job_running => {
                     self.start(widgets.full.is_active(), &sender);
                     widgets.progress.set_fraction(0.0);
                     widgets.progress.set_visible(true);
@@ -186,6 +191,17 @@ impl Component for ComparePage {
                 }
                 RunState::Idle => {}
             },
+            ComparePageInput::JobRunning(running) => {
+                self.job_running = running;
+                if !self.is_running() {
+                    widgets.run.set_sensitive(!running);
+                    widgets.status.set_text(&if running {
+                        gettext("Count primes is running: a comparison waits for its end, or its Cancel")
+                    } else {
+                        String::new()
+                    });
+                }
+            }
             ComparePageInput::CopyAsText => {
                 if let Some(comparison) = &self.comparison {
                     root.clipboard().set_text(&table::as_text(comparison));
@@ -236,6 +252,7 @@ impl Component for ComparePage {
                 self.run = RunState::Idle;
                 widgets.progress.set_visible(false);
                 set_run_label(&widgets.run, false);
+                widgets.run.set_sensitive(!self.job_running);
                 widgets.full.set_sensitive(true);
                 match *outcome {
                     Ok(comparison) => {

@@ -10,7 +10,6 @@ use thread_or_process::{CrashReason, Launcher};
 use super::figure::Figure;
 use super::sample;
 use crate::choices::Backend;
-use crate::counter::fault::FaultKind;
 use crate::job::default_parts;
 
 /// How many samples of each figure a run takes, per backend.
@@ -32,8 +31,8 @@ impl Plan {
         round_trips: 200,
         weighings: 5,
         crashes: 3,
-        job_rounds: 3,
-        job_upto: 5_000_000_000,
+        job_rounds: 5,
+        job_upto: 3_000_000_000,
     };
     pub const FULL: Plan = Plan {
         starts: 100,
@@ -77,7 +76,7 @@ pub struct BackendFigures {
     pub lateness_ms: Figure,
     /// Each round's job time with its progress shown over the time with it ignored.
     pub progress_cost_ratio: Figure,
-    /// Asked for a worker -> its first number.
+    /// Asked for a worker -> its first report, `Started`.
     pub start_ms: Figure,
     /// Pause -> Paused, mid-count.
     pub round_trip_ms: Figure,
@@ -94,9 +93,7 @@ pub struct CrashFigures {
     pub kind: String,
     /// How the crash was told, e.g. "panicked", "killed by SIGSEGV".
     pub reason: String,
-    /// The app lived on: always, or the run would not have ended.
-    pub survived: bool,
-    /// The crash reported -> a new worker's first number.
+    /// The crash reported -> a new worker started.
     pub restart_ms: Figure,
 }
 
@@ -201,22 +198,35 @@ pub async fn compare(
             Measure::Job => {
                 let round = taken.job.len();
                 let (upto, workers) = (plan.job_upto, default_parts());
-                let shown = sample::job(
-                    launcher,
-                    backend,
-                    upto,
-                    workers,
-                    Some(&show_job),
-                    &cancelled,
-                );
-                let ignored = sample::job(launcher, backend, upto, workers, None, &cancelled);
-                // Whichever runs second meets the machine as the first left it.
+                let shown = || {
+                    sample::job(
+                        launcher,
+                        backend,
+                        upto,
+                        workers,
+                        Some(&show_job),
+                        &cancelled,
+                    )
+                };
+                let ignored = || sample::job(launcher, backend, upto, workers, None, &cancelled);
+                // Whichever runs second meets the machine as the first left it; once one
+                // was cancelled, the other does not start.
                 let (shown, ignored) = if round % 2 == 0 {
-                    let shown = shown.await?;
-                    (shown, ignored.await?)
+                    let first = shown().await?;
+                    let second = if first.is_some() {
+                        ignored().await?
+                    } else {
+                        None
+                    };
+                    (first, second)
                 } else {
-                    let ignored = ignored.await?;
-                    (shown.await?, ignored)
+                    let first = ignored().await?;
+                    let second = if first.is_some() {
+                        shown().await?
+                    } else {
+                        None
+                    };
+                    (second, first)
                 };
                 let (Some(shown), Some(ignored)) = (shown, ignored) else {
                     return Err(Interrupted::Cancelled);
@@ -250,7 +260,7 @@ fn figures(backend: Backend, samples: Samples) -> Result<BackendFigures, String>
     let figure = |values: &[f64], what: &str| {
         Figure::of(values).ok_or_else(|| format!("no sample of the {what}"))
     };
-    let kind: FaultKind = sample::crash_kind(backend);
+    let kind = sample::crash_kind(backend);
     Ok(BackendFigures {
         job_s: figure(&samples.job, "job")?,
         job_ratio_to_faster: 1.0,
@@ -266,7 +276,6 @@ fn figures(backend: Backend, samples: Samples) -> Result<BackendFigures, String>
                 .crash_reason
                 .map(|reason| reason.to_string())
                 .unwrap_or_default(),
-            survived: true,
             restart_ms: figure(&samples.restart, "restart")?,
         },
     })
@@ -282,8 +291,11 @@ fn ms(duration: Duration) -> f64 {
 pub(super) mod fixtures {
     use super::*;
 
+    /// Five samples evenly from `low` to `high`: enough for a comparison.
     pub fn spread(low: f64, high: f64) -> Figure {
-        Figure::of(&[low, (low + high) / 2.0, high]).expect("three samples")
+        let step = (high - low) / 4.0;
+        let samples: Vec<f64> = (0..5).map(|index| low + step * f64::from(index)).collect();
+        Figure::of(&samples).expect("five samples")
     }
 
     pub fn backend(start: Figure, trip: Figure, memory: Figure) -> BackendFigures {
@@ -299,7 +311,6 @@ pub(super) mod fixtures {
             crash: CrashFigures {
                 kind: "panic".to_owned(),
                 reason: "panicked".to_owned(),
-                survived: true,
                 restart_ms: spread(0.1, 0.2),
             },
         }

@@ -3,6 +3,8 @@
 //! on the main context that awaits it: a window measures while it goes on drawing and
 //! counting, and the command line blocks on the same code.
 
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use relm4::gtk::glib;
@@ -12,7 +14,7 @@ use super::memory::tree_pss_kib;
 use crate::choices::{Backend, BackendName};
 use crate::counter::fault::{FaultKind, FaultPlan, FaultyCount};
 use crate::counter::Count;
-use crate::job::{JobOutcome, JobRun};
+use crate::job::{JobOutcome, JobRun, NICENESS_BESIDE_THE_WINDOW};
 
 /// Generous: only reached when a worker stopped answering.
 const PATIENCE: Duration = Duration::from_secs(10);
@@ -23,21 +25,31 @@ const COUNT_DELAY: Duration = Duration::from_millis(1);
 /// nothing a fast count would have queued.
 const WEIGHED_DELAY: Duration = Duration::from_millis(20);
 
-/// A worker the comparison launched, and its reports.
+/// A worker the comparison launched, and its reports. One given up on (a sample that
+/// failed) is shut down and retired when dropped.
 struct Probe {
-    worker: WorkerHandle,
+    worker: Option<WorkerHandle>,
     reports: relm4::Receiver<Report<u64>>,
     backend: Backend,
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        if let Some(worker) = self.worker.take() {
+            worker.emit(Command::Shutdown);
+            worker.retire();
+        }
+    }
 }
 
 impl Probe {
     fn launch<K: Kind<News = u64>>(launcher: &Launcher, kind: K, backend: Backend) -> Self {
         let (sender, reports) = relm4::channel();
-        // Every news at once: the first one marks the start.
+        // Every news at once: a round trip waits for one.
         let launch = Launch::running(backend, Duration::ZERO);
         let worker = launcher.launch(kind, launch, &sender, |report| report);
         Self {
-            worker,
+            worker: Some(worker),
             reports,
             backend,
         }
@@ -73,21 +85,35 @@ impl Probe {
         }
     }
 
+    fn emit(&self, command: Command) {
+        if let Some(worker) = &self.worker {
+            worker.emit(command);
+        }
+    }
+
     /// Shutdown, then the worker joined (its thread ended, its child reaped): how long.
-    async fn stop(self) -> Result<Duration, String> {
+    async fn stop(mut self) -> Result<Duration, String> {
         let asked = Instant::now();
-        self.worker.emit(Command::Shutdown);
+        self.emit(Command::Shutdown);
         self.until(|report| matches!(report, Report::Stopped(_)))
             .await?;
-        if !self.worker.retire() {
+        let joined = self.worker.take().is_some_and(WorkerHandle::retire);
+        if !joined {
             return Err(format!("a {} worker did not end", self.backend.noun()));
         }
         Ok(asked.elapsed())
     }
+
+    /// After a crash: its thread ended, its child reaped.
+    fn retire(mut self) {
+        if let Some(worker) = self.worker.take() {
+            worker.retire();
+        }
+    }
 }
 
-/// From asking for a counting worker to its first number; then from Shutdown to the
-/// worker joined.
+/// From asking for a counting worker to its first report, `Started` (its thread, or its
+/// child, runs the task); then from Shutdown to the worker joined.
 pub async fn start_and_stop(
     launcher: &Launcher,
     backend: Backend,
@@ -95,7 +121,7 @@ pub async fn start_and_stop(
     let asked = Instant::now();
     let probe = Probe::counting(launcher, backend, COUNT_DELAY);
     probe
-        .until(|report| matches!(report, Report::News(_)))
+        .until(|report| matches!(report, Report::Started))
         .await?;
     let started = asked.elapsed();
     Ok((started, probe.stop().await?))
@@ -114,12 +140,12 @@ pub async fn round_trips(
             .until(|report| matches!(report, Report::News(_)))
             .await?;
         let asked = Instant::now();
-        probe.worker.emit(Command::Pause);
+        probe.emit(Command::Pause);
         probe
             .until(|report| matches!(report, Report::Paused(_)))
             .await?;
         times.push(asked.elapsed());
-        probe.worker.emit(Command::Start);
+        probe.emit(Command::Start);
     }
     probe.stop().await?;
     Ok(times)
@@ -147,7 +173,7 @@ pub fn crash_kind(backend: Backend) -> FaultKind {
 }
 
 /// A worker that crashes after its first number; how the crash was told, and the time
-/// from that report to a new worker's first number.
+/// from that report to a new worker's `Started`.
 pub async fn crash_and_restart(
     launcher: &Launcher,
     backend: Backend,
@@ -167,10 +193,10 @@ pub async fn crash_and_restart(
         }
     };
     let crashed = Instant::now();
-    failing.worker.retire();
+    failing.retire();
     let successor = Probe::counting(launcher, backend, COUNT_DELAY);
     successor
-        .until(|report| matches!(report, Report::News(_)))
+        .until(|report| matches!(report, Report::Started))
         .await?;
     let restarted = crashed.elapsed();
     successor.stop().await?;
@@ -187,11 +213,38 @@ pub struct JobSample {
     pub lateness_ms: Vec<f64>,
 }
 
-/// The primes below `upto` on `workers` workers (one per core), timed; meanwhile a
-/// timer on this main context measures how late the loop answers it. With `show`, each
-/// report's progress goes to it as text, as a window shows a job; without, reports are
-/// only taken in. Once `cancelled` says so, the job is cancelled: None once its workers
-/// are gone.
+/// A timer source, removed when dropped: however the sample ends.
+struct Timer(Option<glib::SourceId>);
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(source) = self.0.take() {
+            source.remove();
+        }
+    }
+}
+
+/// A 10 ms timer on this main context that records how late each of its ticks comes.
+fn lateness_probe() -> (Timer, Rc<RefCell<Vec<f64>>>) {
+    let lateness = Rc::new(RefCell::new(Vec::new()));
+    let recorded = lateness.clone();
+    let mut expected = Instant::now() + PROBE_PERIOD;
+    let source = glib::timeout_add_local(PROBE_PERIOD, move || {
+        let now = Instant::now();
+        let late = now.saturating_duration_since(expected);
+        recorded.borrow_mut().push(late.as_secs_f64() * 1000.0);
+        expected = now + PROBE_PERIOD;
+        glib::ControlFlow::Continue
+    });
+    (Timer(Some(source)), lateness)
+}
+
+/// The primes below `upto` on `workers` workers (one per core) at the niceness the
+/// window gives its own jobs, timed; meanwhile a timer on this main context measures
+/// how late the loop answers it. With `show`, each report's progress goes to it as text,
+/// as a window shows a job; without, reports are only taken in. Once `cancelled` says so
+/// (it is asked at least every `CANCEL_POLL`), the job is cancelled: None once its
+/// workers are gone.
 pub async fn job(
     launcher: &Launcher,
     backend: Backend,
@@ -200,52 +253,44 @@ pub async fn job(
     show: Option<&dyn Fn(String)>,
     cancelled: &dyn Fn() -> bool,
 ) -> Result<Option<JobSample>, String> {
-    let lateness = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-    let probe = {
-        let lateness = lateness.clone();
-        let mut expected = Instant::now() + PROBE_PERIOD;
-        glib::timeout_add_local(PROBE_PERIOD, move || {
-            let now = Instant::now();
-            lateness
-                .borrow_mut()
-                .push(now.saturating_duration_since(expected).as_secs_f64() * 1000.0);
-            expected = now + PROBE_PERIOD;
-            glib::ControlFlow::Continue
-        })
-    };
+    if cancelled() {
+        return Ok(None);
+    }
+    let (_probe, lateness) = lateness_probe();
     let (sender, reports) = relm4::channel();
     let mut run = JobRun::launch(
         launcher,
         backend,
         upto,
         workers,
-        0,
+        NICENESS_BESIDE_THE_WINDOW,
         &sender,
         |part, report| (part, report),
     );
-    let taken = async {
-        while let Some((part, report)) = reports.recv().await {
-            run.handle(part, report);
-            if cancelled() && run.state().is_running() {
-                run.cancel();
+    let began = Instant::now();
+    while !run.all_gone() {
+        // A report, or a moment to look at `cancelled` and the clock.
+        match glib::future_with_timeout(CANCEL_POLL, reports.recv()).await {
+            Ok(Some((part, report))) => {
+                run.handle(part, report);
+                if let Some(show) = show {
+                    show(run.state().detail());
+                }
             }
-            if let Some(show) = show {
-                show(run.state().detail());
-            }
-            if run.all_gone() {
-                break;
+            Ok(None) => break,
+            Err(_) => {}
+        }
+        let too_long = began.elapsed() > JOB_PATIENCE;
+        if (cancelled() || too_long) && run.state().is_running() {
+            run.cancel();
+            if too_long {
+                return Err(format!(
+                    "a job on the {} backend took over {} s",
+                    backend.noun(),
+                    JOB_PATIENCE.as_secs()
+                ));
             }
         }
-    };
-    let finished = glib::future_with_timeout(JOB_PATIENCE, taken).await;
-    probe.remove();
-    if finished.is_err() {
-        run.cancel();
-        return Err(format!(
-            "a job on the {} backend took over {} s",
-            backend.noun(),
-            JOB_PATIENCE.as_secs()
-        ));
     }
     match run.state().outcome() {
         Some(JobOutcome::Done { elapsed, .. }) => Ok(Some(JobSample {
@@ -256,6 +301,9 @@ pub async fn job(
         other => Err(format!("the job did not finish: {other:?}")),
     }
 }
+
+/// How often a measured job looks whether the run was cancelled, between its reports.
+const CANCEL_POLL: Duration = Duration::from_millis(20);
 
 /// Far beyond any job a comparison runs; only reached when workers stopped answering.
 const JOB_PATIENCE: Duration = Duration::from_secs(120);

@@ -9,7 +9,8 @@ use crate::i18n::{fill, gettext, numbers};
 /// Memory is counted in pages: a difference below one is no cost that can be told.
 const PAGE_KIB: f64 = 4.0;
 
-/// One sentence per row the summary speaks of: start, round trip, memory, crash.
+/// One sentence per thing the summary speaks of: start, round trip, memory, the job,
+/// what showing its progress cost, and a crash.
 pub fn summary(comparison: &Comparison) -> Vec<String> {
     let (thread, process) = (&comparison.thread, &comparison.process);
     vec![
@@ -69,7 +70,7 @@ fn round_trip(thread: &Figure, process: &Figure) -> String {
             &values,
         )
     } else {
-        gettext("Commands are answered about as soon on both backends.")
+        gettext("The round trips are too close to tell which backend answers sooner.")
     }
 }
 
@@ -114,7 +115,7 @@ fn job(thread: &Figure, process: &Figure) -> String {
         )
     } else {
         fill(
-            &gettext("The same job on every core takes about as long on both backends: {thread} and {process}."),
+            &gettext("The same job on every core took {thread} on threads and {process} in processes: too close to tell which is faster."),
             &values,
         )
     }
@@ -124,21 +125,28 @@ fn job(thread: &Figure, process: &Figure) -> String {
 /// machine; a cost of showing progress must show beyond it.
 const JOB_NOISE: f64 = 0.02;
 
-/// Whether showing a job's progress slowed it: only when every round says so, beyond
-/// the noise.
+/// Whether showing a job's progress slowed it, on each backend: only when every round
+/// says so, beyond the noise.
 fn progress_cost(thread: &Figure, process: &Figure) -> String {
-    let slowest = if thread.median >= process.median {
-        thread
-    } else {
-        process
+    let cost = |figure: &Figure| {
+        (figure.samples >= 1 && figure.min > 1.0 + JOB_NOISE)
+            .then(|| significant((figure.median - 1.0) * 100.0))
     };
-    if slowest.min > 1.0 + JOB_NOISE {
-        fill(
-            &gettext("Showing a job's progress slowed it by about {percent} %."),
-            &[("percent", &significant((slowest.median - 1.0) * 100.0))],
-        )
-    } else {
-        gettext("Showing a job's progress did not measurably slow it.")
+    match (cost(thread), cost(process)) {
+        (Some(thread), Some(process)) => fill(
+            // xgettext:no-c-format
+            &gettext("Showing a job's progress slowed it by about {thread} % on threads and {process} % in processes."),
+            &[("thread", &thread), ("process", &process)],
+        ),
+        (Some(percent), None) => fill(
+            &gettext("Showing a job's progress slowed it on threads, by about {percent} %."),
+            &[("percent", &percent)],
+        ),
+        (None, Some(percent)) => fill(
+            &gettext("Showing a job's progress slowed it in processes, by about {percent} %."),
+            &[("percent", &percent)],
+        ),
+        (None, None) => gettext("Showing a job's progress did not measurably slow it."),
     }
 }
 
@@ -208,7 +216,7 @@ mod tests {
         );
         assert_eq!(
             said[3],
-            "The same job on every core takes about as long on both backends: 1.1 s and 1.1 s."
+            "The same job on every core took 1.1 s on threads and 1.1 s in processes: too close to tell which is faster."
         );
         assert_eq!(
             said[4],
@@ -230,7 +238,7 @@ mod tests {
         );
         assert_eq!(
             said[1],
-            "Commands are answered about as soon on both backends."
+            "The round trips are too close to tell which backend answers sooner."
         );
         assert_eq!(
             said[2],
@@ -251,13 +259,21 @@ mod tests {
     }
 
     #[test]
-    fn a_progress_cost_is_said_only_when_every_round_shows_it() {
+    fn a_progress_cost_is_said_only_when_every_round_shows_it_beyond_the_noise() {
         let costly = Figure::of(&[1.04, 1.05, 1.06]).unwrap();
         let noisy = Figure::of(&[1.01, 1.05, 1.06]).unwrap();
         let free = Figure::of(&[0.99, 1.0, 1.01]).unwrap();
         assert_eq!(
             progress_cost(&free, &costly),
-            "Showing a job's progress slowed it by about 5.0 %."
+            "Showing a job's progress slowed it in processes, by about 5.0 %."
+        );
+        assert_eq!(
+            progress_cost(&costly, &noisy),
+            "Showing a job's progress slowed it on threads, by about 5.0 %."
+        );
+        assert_eq!(
+            progress_cost(&costly, &costly),
+            "Showing a job's progress slowed it by about 5.0 % on threads and 5.0 % in processes."
         );
         assert_eq!(
             progress_cost(&noisy, &free),

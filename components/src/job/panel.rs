@@ -352,23 +352,31 @@ impl Component for JobPanel {
 /// 100 ms; a job started before it would chart that as its own lateness.
 fn start_after_first_frame(root: &gtk::Box, sender: &ComponentSender<JobPanel>) {
     let sender = sender.clone();
-    root.connect_realize(move |widget| {
-        let Some(clock) = widget.frame_clock() else {
-            sender.input(JobPanelInput::StartOrCancel);
-            return;
-        };
-        let painted = Rc::new(RefCell::new(None));
-        let handler = {
-            let (sender, painted) = (sender.clone(), painted.clone());
-            clock.connect_after_paint(move |clock| {
-                if let Some(handler) = painted.borrow_mut().take() {
-                    clock.disconnect(handler);
-                    sender.input(JobPanelInput::StartOrCancel);
-                }
-            })
-        };
-        painted.replace(Some(handler));
-    });
+    let realized = Rc::new(RefCell::new(None));
+    let handler = {
+        let realized = realized.clone();
+        root.connect_realize(move |widget| {
+            if let Some(handler) = realized.borrow_mut().take() {
+                widget.disconnect(handler);
+            }
+            let Some(clock) = widget.frame_clock() else {
+                sender.input(JobPanelInput::StartOrCancel);
+                return;
+            };
+            let painted = Rc::new(RefCell::new(None));
+            let handler = {
+                let (sender, painted) = (sender.clone(), painted.clone());
+                clock.connect_after_paint(move |clock| {
+                    if let Some(handler) = painted.borrow_mut().take() {
+                        clock.disconnect(handler);
+                        sender.input(JobPanelInput::StartOrCancel);
+                    }
+                })
+            };
+            painted.replace(Some(handler));
+        })
+    };
+    realized.replace(Some(handler));
 }
 
 /// The chart's legend, and its description (GTK 4.8 speaks a widget's tooltip as its

@@ -18,16 +18,13 @@ pub struct Pages {
 }
 
 impl Pages {
-    pub(in crate::app) fn new(compare: &impl IsA<gtk::Widget>) -> Self {
+    pub(in crate::app) fn new(content: &impl IsA<gtk::Widget>) -> Self {
         let bar = adw::ToolbarView::new();
         bar.add_top_bar(&adw::HeaderBar::new());
-        bar.set_content(Some(compare));
-        let compare = adw::NavigationPage::with_tag(&bar, &gettext("Compare"), COMPARE);
-        let navigation = adw::NavigationView::new();
-        navigation.add(&compare);
+        bar.set_content(Some(content));
         Self {
-            navigation,
-            compare,
+            navigation: adw::NavigationView::new(),
+            compare: adw::NavigationPage::with_tag(&bar, &gettext("Compare"), COMPARE),
             open: compare_button(),
         }
     }
@@ -46,11 +43,17 @@ impl Pages {
         let bar = adw::ToolbarView::new();
         bar.add_top_bar(header);
         bar.set_content(Some(counter));
-        let root = adw::NavigationPage::new(&bar, "Offload");
-        self.navigation.push(&root);
-        let (navigation, compare) = (self.navigation.clone(), self.compare.clone());
-        self.open
-            .connect_clicked(move |_| navigation.push(&compare));
+        // The first page added to an empty navigation view is its root; the Compare page
+        // waits in its pool until pushed.
+        self.navigation
+            .add(&adw::NavigationPage::new(&bar, "Offload"));
+        self.navigation.add(&self.compare);
+        let navigation = self.navigation.downgrade();
+        self.open.connect_clicked(move |_| {
+            if let Some(navigation) = navigation.upgrade() {
+                navigation.push_by_tag(COMPARE);
+            }
+        });
         toasts.set_child(Some(&self.navigation));
         toasts.clone().upcast()
     }

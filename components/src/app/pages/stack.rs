@@ -47,10 +47,21 @@ impl Pages {
         header.pack_start(back);
         let compare_title = adw::WindowTitle::new(&gettext("Compare"), "");
 
+        // Weak: the buttons hold this, and the window holds the buttons.
         let show = {
-            let (stack, header, switch) = (stack.clone(), header.clone(), switch.clone());
-            let (open, back) = (open.clone(), back.clone());
+            let (stack, header, switch) =
+                (stack.downgrade(), header.downgrade(), switch.downgrade());
+            let (open, back) = (open.downgrade(), back.downgrade());
             move |on_compare: bool| {
+                let (Some(stack), Some(header), Some(switch), Some(open), Some(back)) = (
+                    stack.upgrade(),
+                    header.upgrade(),
+                    switch.upgrade(),
+                    open.upgrade(),
+                    back.upgrade(),
+                ) else {
+                    return;
+                };
                 stack.set_visible_child_name(if on_compare { COMPARE } else { COUNTER });
                 open.set_visible(!on_compare);
                 back.set_visible(on_compare);
