@@ -2,6 +2,8 @@
 //! where the spreads support it (`Figure::clearly_below`); elsewhere the summary says it
 //! cannot tell.
 
+use std::fmt::Display;
+
 use super::figure::Figure;
 use super::run::Comparison;
 use crate::i18n::{fill, gettext, numbers};
@@ -25,100 +27,102 @@ pub fn summary(comparison: &Comparison) -> Vec<String> {
     ]
 }
 
-fn start(thread: &Figure, process: &Figure) -> String {
-    let values = [
-        (
-            "thread",
-            &milliseconds(thread.median) as &dyn std::fmt::Display,
-        ),
-        ("process", &milliseconds(process.median)),
-        ("times", &times(thread.median, process.median)),
-    ];
-    if thread.clearly_below(process) {
-        fill(
-            &gettext(
-                "Here a thread starts {times}× faster than a process: {thread} against {process}.",
-            ),
-            &values,
-        )
-    } else if process.clearly_below(thread) {
-        fill(
-            &gettext("Here a process starts faster than a thread: {process} against {thread}."),
-            &values,
-        )
-    } else {
-        gettext("The start times are too close to tell which backend starts faster.")
+/// The three things a summary sentence can say of two figures: which is lower, when the
+/// spreads tell; else that they are too close to tell.
+struct Sentences {
+    thread_lower: String,
+    process_lower: String,
+    too_close: String,
+}
+
+impl Sentences {
+    /// The sentence `thread` and `process` support, its placeholders filled from
+    /// `values`.
+    fn say(self, thread: &Figure, process: &Figure, values: &[(&str, &dyn Display)]) -> String {
+        let template = if thread.clearly_below(process) {
+            self.thread_lower
+        } else if process.clearly_below(thread) {
+            self.process_lower
+        } else {
+            self.too_close
+        };
+        fill(&template, values)
     }
+}
+
+fn start(thread: &Figure, process: &Figure) -> String {
+    Sentences {
+        thread_lower: gettext(
+            "Here a thread starts {times}× faster than a process: {thread} against {process}.",
+        ),
+        process_lower: gettext(
+            "Here a process starts faster than a thread: {process} against {thread}.",
+        ),
+        too_close: gettext("The start times are too close to tell which backend starts faster."),
+    }
+    .say(
+        thread,
+        process,
+        &[
+            ("thread", &milliseconds(thread.median)),
+            ("process", &milliseconds(process.median)),
+            ("times", &times(thread.median, process.median)),
+        ],
+    )
 }
 
 fn round_trip(thread: &Figure, process: &Figure) -> String {
-    let values = [
-        (
-            "thread",
-            &milliseconds(thread.median) as &dyn std::fmt::Display,
+    Sentences {
+        thread_lower: gettext(
+            "A command is answered sooner by a thread: {thread} against {process}.",
         ),
-        ("process", &milliseconds(process.median)),
-    ];
-    if thread.clearly_below(process) {
-        fill(
-            &gettext("A command is answered sooner by a thread: {thread} against {process}."),
-            &values,
-        )
-    } else if process.clearly_below(thread) {
-        fill(
-            &gettext("A command is answered sooner by a process: {process} against {thread}."),
-            &values,
-        )
-    } else {
-        gettext("The round trips are too close to tell which backend answers sooner.")
+        process_lower: gettext(
+            "A command is answered sooner by a process: {process} against {thread}.",
+        ),
+        too_close: gettext("The round trips are too close to tell which backend answers sooner."),
     }
+    .say(
+        thread,
+        process,
+        &[
+            ("thread", &milliseconds(thread.median)),
+            ("process", &milliseconds(process.median)),
+        ],
+    )
 }
 
 fn memory(thread: &Figure, process: &Figure) -> String {
-    let values = [
-        ("thread", &size(thread.median) as &dyn std::fmt::Display),
-        ("process", &size(process.median)),
-    ];
-    if thread.clearly_below(process) {
-        fill(
-            &gettext("One more thread costs {thread} of memory, one more process {process}."),
-            &values,
-        )
-    } else if process.clearly_below(thread) {
-        fill(
-            &gettext("Here one more process costs less memory than one more thread: {process} against {thread}."),
-            &values,
-        )
-    } else {
-        gettext("The memory a worker costs varies too much here to tell the backends apart.")
+    Sentences {
+        thread_lower: gettext(
+            "One more thread costs {thread} of memory, one more process {process}.",
+        ),
+        process_lower: gettext("Here one more process costs less memory than one more thread: {process} against {thread}."),
+        too_close: gettext(
+            "The memory a worker costs varies too much here to tell the backends apart.",
+        ),
     }
+    .say(
+        thread,
+        process,
+        &[("thread", &size(thread.median)), ("process", &size(process.median))],
+    )
 }
 
 fn job(thread: &Figure, process: &Figure) -> String {
-    let values = [
-        ("thread", &seconds(thread.median) as &dyn std::fmt::Display),
-        ("process", &seconds(process.median)),
-    ];
-    if thread.clearly_below(process) {
-        fill(
-            &gettext(
-                "The same job on every core runs faster on threads: {thread} against {process}.",
-            ),
-            &values,
-        )
-    } else if process.clearly_below(thread) {
-        fill(
-            &gettext(
-                "The same job on every core runs faster in processes: {process} against {thread}.",
-            ),
-            &values,
-        )
-    } else {
-        fill(
-            &gettext("The same job on every core took {thread} on threads and {process} in processes: too close to tell which is faster."),
-            &values,
-        )
+    Sentences {
+        thread_lower: gettext(
+            "The same job on every core runs faster on threads: {thread} against {process}.",
+        ),
+        process_lower: gettext(
+            "The same job on every core runs faster in processes: {process} against {thread}.",
+        ),
+        too_close: gettext("The same job on every core took {thread} on threads and {process} in processes: too close to tell which is faster."),
     }
+    .say(
+        thread,
+        process,
+        &[("thread", &seconds(thread.median)), ("process", &seconds(process.median))],
+    )
 }
 
 /// Below this, a job's time from one run to the next differs by chance on a busy
