@@ -105,8 +105,7 @@ def fits_360_px(frame):
         raise Failure(f"the window is {width} px wide on a 360 px screen")
     showing = pyatspi.findAllDescendants(frame, lambda node: node is not None
                                          and node.getRoleName() in CONTROL_ROLES
-                                         and node.getState().contains(pyatspi.STATE_VISIBLE)
-                                         and node.getState().contains(pyatspi.STATE_SHOWING))
+                                         and node.getState().contains(pyatspi.STATE_VISIBLE))
     cut = []
     for node in showing:
         x, _, node_width, _ = extents(node)
@@ -145,7 +144,7 @@ def cells(root, counted):
 
 def quick_comparison(root):
     """Opens the Compare page, runs a Quick comparison and waits for its summary."""
-    press(root, "Compare")
+    press(root, "Compare Threads and Processes")
 
     def run_started():
         if find(root, "push button", lambda t: t == "Cancel") is not None:

@@ -6,7 +6,7 @@
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk};
 
-use super::compare_button;
+use super::{bottom_bar, compare_button};
 use crate::i18n::gettext;
 
 const COMPARE: &str = "compare";
@@ -39,10 +39,10 @@ impl Pages {
         toasts: &adw::ToastOverlay,
     ) -> gtk::Widget {
         header.set_title_widget(Some(switch));
-        header.pack_start(&self.open);
         let bar = adw::ToolbarView::new();
         bar.add_top_bar(header);
         bar.set_content(Some(counter));
+        bar.add_bottom_bar(&bottom_bar(&self.open));
         // The first page added to an empty navigation view is its root; the Compare page
         // waits in its pool until pushed.
         self.navigation
@@ -58,7 +58,7 @@ impl Pages {
         toasts.clone().upcast()
     }
 
-    /// The header's Compare button (on the counter's page).
+    /// The Compare button (in the counter page's bottom bar).
     pub fn open_button(&self) -> &gtk::Button {
         &self.open
     }

@@ -1,11 +1,11 @@
 //! libadwaita 1.2: one header bar over a `GtkStack` that slides between the pages. On
-//! Compare, the header's title says so and a Back button (Alt+Left too) takes the
-//! Compare button's place; the choice of backend, the counter's, waits on its page.
+//! Compare, the header's title says so and a Back button (Alt+Left too) shows at its
+//! start; the choice of backend, the counter's, waits on its page.
 
 use relm4::adw::prelude::*;
 use relm4::{adw, gtk};
 
-use super::compare_button;
+use super::{bottom_bar, compare_button};
 use crate::i18n::gettext;
 
 const COUNTER: &str = "counter";
@@ -40,10 +40,13 @@ impl Pages {
         toasts: &adw::ToastOverlay,
     ) -> gtk::Widget {
         let (stack, open, back) = (&self.stack, &self.open, &self.back);
-        stack.add_named(counter, Some(COUNTER));
+        let page = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        counter.set_vexpand(true);
+        page.append(counter);
+        page.append(&bottom_bar(open));
+        stack.add_named(&page, Some(COUNTER));
         stack.set_visible_child_name(COUNTER);
         header.set_title_widget(Some(switch));
-        header.pack_start(open);
         header.pack_start(back);
         let compare_title = adw::WindowTitle::new(&gettext("Compare"), "");
 
@@ -63,7 +66,6 @@ impl Pages {
                     return;
                 };
                 stack.set_visible_child_name(if on_compare { COMPARE } else { COUNTER });
-                open.set_visible(!on_compare);
                 back.set_visible(on_compare);
                 if on_compare {
                     header.set_title_widget(Some(&compare_title));
@@ -93,7 +95,7 @@ impl Pages {
         frame.upcast()
     }
 
-    /// The header's Compare button (on the counter's page).
+    /// The Compare button (in the counter page's bottom bar).
     pub fn open_button(&self) -> &gtk::Button {
         &self.open
     }
