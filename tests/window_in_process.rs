@@ -457,7 +457,7 @@ fn a_comparison_cancels_and_a_close_mid_run_leaves_no_worker() {
     wait_until("the run starts", || comparing(&app));
     page.run.emit_clicked();
     wait_until("the run is cancelled", || !comparing(&app));
-    assert_eq!(page.status.text(), "Cancelled");
+    assert_eq!(page.status.text(), "Comparison cancelled");
     assert!(!compared(&app));
 
     page.run.emit_clicked();

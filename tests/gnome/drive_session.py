@@ -162,10 +162,10 @@ def quick_comparison(root):
     wait_for("the run to start", run_started, poll=1.0)
 
     def summary():
-        failed = find(root, "label", lambda t: t.startswith("The comparison failed")
-                      or t == "Cancelled")
-        if failed is not None:
-            raise Failure(f"the run ended without figures: {failed.name}")
+        ended = find(root, "label", lambda t: t.startswith("The comparison failed")
+                     or t == "Comparison cancelled")
+        if ended is not None:
+            raise Failure(f"the run ended without figures (a late second click?): {ended.name}")
         return find(root, "label", lambda t: "A process survives" in t)
 
     wait_for("the summary", summary, patience=60)

@@ -260,7 +260,9 @@ impl Component for ComparePage {
                         show(widgets, &comparison);
                         self.comparison = Some(comparison);
                     }
-                    Err(Interrupted::Cancelled) => widgets.status.set_text(&gettext("Cancelled")),
+                    Err(Interrupted::Cancelled) => {
+                        widgets.status.set_text(&gettext("Comparison cancelled"));
+                    }
                     Err(Interrupted::Failed(reason)) => widgets.status.set_text(&fill(
                         &gettext("The comparison failed: {reason}"),
                         &[("reason", &reason)],
