@@ -209,24 +209,14 @@ pub async fn compare(
                     )
                 };
                 let ignored = || sample::job(launcher, backend, upto, workers, None, &cancelled);
-                // Whichever runs second meets the machine as the first left it; once one
-                // was cancelled, the other does not start.
+                // Whichever runs second meets the machine as the first left it. Once the
+                // run is cancelled, `sample::job` starts no job and answers None.
                 let (shown, ignored) = if round % 2 == 0 {
-                    let first = shown().await?;
-                    let second = if first.is_some() {
-                        ignored().await?
-                    } else {
-                        None
-                    };
-                    (first, second)
+                    let shown = shown().await?;
+                    (shown, ignored().await?)
                 } else {
-                    let first = ignored().await?;
-                    let second = if first.is_some() {
-                        shown().await?
-                    } else {
-                        None
-                    };
-                    (second, first)
+                    let ignored = ignored().await?;
+                    (shown().await?, ignored)
                 };
                 let (Some(shown), Some(ignored)) = (shown, ignored) else {
                     return Err(Interrupted::Cancelled);

@@ -3,12 +3,13 @@
 //! on the main context that awaits it: a window measures while it goes on drawing and
 //! counting, and the command line blocks on the same code.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use relm4::gtk::glib;
-use thread_or_process::{Command, CrashReason, Kind, Launch, Launcher, Report, WorkerHandle};
+use thread_or_process::{
+    Command, CrashReason, Kind, Launch, Launcher, OwnedSource, Report, WorkerHandle,
+};
 
 use super::memory::tree_pss_kib;
 use crate::choices::{Backend, BackendName};
@@ -213,30 +214,21 @@ pub struct JobSample {
     pub lateness_ms: Vec<f64>,
 }
 
-/// A timer source, removed when dropped: however the sample ends.
-struct Timer(Option<glib::SourceId>);
-
-impl Drop for Timer {
-    fn drop(&mut self) {
-        if let Some(source) = self.0.take() {
-            source.remove();
-        }
-    }
-}
-
-/// A 10 ms timer on this main context that records how late each of its ticks comes.
-fn lateness_probe() -> (Timer, Rc<RefCell<Vec<f64>>>) {
-    let lateness = Rc::new(RefCell::new(Vec::new()));
+/// A 10 ms timer on this main context that records how late each of its ticks comes;
+/// it stops when the returned source is dropped, however the sample ends.
+fn lateness_probe() -> (OwnedSource, Arc<Mutex<Vec<f64>>>) {
+    let lateness = Arc::new(Mutex::new(Vec::new()));
     let recorded = lateness.clone();
     let mut expected = Instant::now() + PROBE_PERIOD;
-    let source = glib::timeout_add_local(PROBE_PERIOD, move || {
+    let source = OwnedSource::every(PROBE_PERIOD, move || {
         let now = Instant::now();
         let late = now.saturating_duration_since(expected);
-        recorded.borrow_mut().push(late.as_secs_f64() * 1000.0);
+        if let Ok(mut recorded) = recorded.lock() {
+            recorded.push(late.as_secs_f64() * 1000.0);
+        }
         expected = now + PROBE_PERIOD;
-        glib::ControlFlow::Continue
     });
-    (Timer(Some(source)), lateness)
+    (source, lateness)
 }
 
 /// The primes below `upto` on `workers` workers (one per core) at the niceness the
@@ -295,7 +287,10 @@ pub async fn job(
     match run.state().outcome() {
         Some(JobOutcome::Done { elapsed, .. }) => Ok(Some(JobSample {
             elapsed: *elapsed,
-            lateness_ms: lateness.take(),
+            lateness_ms: lateness
+                .lock()
+                .map(|mut recorded| std::mem::take(&mut *recorded))
+                .unwrap_or_default(),
         })),
         Some(JobOutcome::Cancelled) => Ok(None),
         other => Err(format!("the job did not finish: {other:?}")),
